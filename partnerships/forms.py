@@ -1,0 +1,88 @@
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms import WagtailAdminPageForm
+
+
+class CooperationPageForm(WagtailAdminPageForm):
+    """Checks the join/leave history as a whole, which no single row can."""
+
+    def clean(self):
+        cleaned_data = super().clean()
+        from .models.cooperations import membership_history_errors
+
+        formset = self.formsets.get("membership_changes")
+        if formset is None or not formset.is_valid():
+            return cleaned_data
+        rows = [
+            form
+            for form in formset.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE")
+        ]
+        for form in rows:
+            form.instance.library = form.cleaned_data["library"]
+            form.instance.date = form.cleaned_data["date"]
+            form.instance.kind = form.cleaned_data["kind"]
+            form.instance.status = form.cleaned_data["status"]
+        errors = membership_history_errors(
+            [form.instance for form in rows], cleaned_data.get("agreement_signed_on")
+        )
+        for form in rows:
+            if form.instance in errors:
+                form.add_error("date", errors[form.instance])
+        if errors:
+            self.add_error(
+                None, _("История участия противоречива: исправьте отмеченные записи.")
+            )
+        return cleaned_data
+
+
+class CooperationContentForm(WagtailAdminPageForm):
+    """Partner libraries are chosen among the cooperation's current members only."""
+
+    def __init__(self, data=None, files=None, parent_page=None, *args, **kwargs):
+        super().__init__(data, files, parent_page, *args, **kwargs)
+        cooperation = self.get_cooperation(parent_page)
+        members = cooperation.current_members() if cooperation else None
+        if members is not None and self.instance.pk:
+            # Libraries that have since left stay on the items they took part in.
+            members = members.model.objects.filter(
+                Q(pk__in=members.values("pk"))
+                | Q(pk__in=self.instance.partner_libraries.values("pk"))
+                | Q(pk=getattr(self.instance, "venue_library_id", None))
+            )
+        for name in ("partner_libraries", "venue_library"):
+            field = self.fields.get(name)
+            if field is None or members is None:
+                continue
+            field.queryset = members.order_by("title")
+            if name == "partner_libraries":
+                field.widget = forms.CheckboxSelectMultiple()
+                field.widget.choices = field.choices
+                field.error_messages["invalid_choice"] = _(
+                    "Библиотека не участвует в Соглашении этого содружества."
+                )
+            else:
+                field.error_messages["invalid_choice"] = _(
+                    "Место проведения — одна из библиотек-участниц содружества."
+                )
+
+    def clean(self):
+        cleaned_data = super().clean()
+        parent = self.parent_page or (self.instance.get_parent() if self.instance.pk else None)
+        if parent is not None and hasattr(self.instance, "clean_for_parent"):
+            try:
+                self.instance.clean_for_parent(parent)
+            except ValidationError as error:
+                self.add_error(None, error)
+        return cleaned_data
+
+    def get_cooperation(self, parent_page):
+        from .models.cooperations import CooperationPage
+
+        page = parent_page or (self.instance.get_parent() if self.instance.pk else None)
+        if page is None:
+            return None
+        page = page.specific
+        return page if isinstance(page, CooperationPage) else None

@@ -1,0 +1,23 @@
+from django.core.management.base import BaseCommand, CommandError
+from wagtail.models import Site
+
+from partnerships.setup import install
+
+
+class Command(BaseCommand):
+    help = (
+        "Install the hub into the default Wagtail site: locales, regions and the hub's "
+        "sections under the site's root page. Safe to run again."
+    )
+
+    def handle(self, *args, **options):
+        if not Site.objects.filter(is_default_site=True).exists():
+            raise CommandError("Нет сайта по умолчанию: создайте его в Wagtail (Настройки → Сайты).")
+        report = install()
+        self.stdout.write(
+            "Locales added: {locales}; regions added: {regions}; sections added: {sections}".format(
+                locales=", ".join(report["locales"]) or "none",
+                regions=report["regions"],
+                sections=", ".join(report["sections"]) or "none",
+            )
+        )

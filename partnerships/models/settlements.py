@@ -1,0 +1,211 @@
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.models import Page
+from wagtail.search import index
+
+from ..choices import LibraryAffiliation, OwnershipForm, SettlementKind
+from ..names import normalise_name
+from .mixins import BodyMixin, ImageMixin, IntroMixin
+from .reference import oktmo_validator
+
+
+class SettlementPage(IntroMixin, ImageMixin, Page):
+    """A settlement (населённый пункт); its libraries live below it."""
+
+    name = models.CharField(
+        _("название населённого пункта"),
+        max_length=120,
+        help_text=_("Как в справочнике, без типа: «Никольское», а не «с. Никольское»."),
+    )
+    name_key = models.CharField(max_length=120, editable=False, db_index=True)
+    kind = models.CharField(
+        _("тип"), max_length=24, choices=SettlementKind.choices, default=SettlementKind.SELO
+    )
+    region = models.ForeignKey(
+        "partnerships.Region",
+        verbose_name=_("регион"),
+        on_delete=models.PROTECT,
+        related_name="settlements",
+    )
+    district = models.ForeignKey(
+        "partnerships.District",
+        verbose_name=_("муниципальный район, округ"),
+        on_delete=models.PROTECT,
+        related_name="settlements",
+        null=True,
+        blank=True,
+    )
+    oktmo = models.CharField(
+        _("код ОКТМО"), max_length=11, blank=True, validators=[oktmo_validator]
+    )
+    population = models.PositiveIntegerField(_("население"), null=True, blank=True)
+    latitude = models.DecimalField(
+        _("широта"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(41), MaxValueValidator(82)],
+    )
+    longitude = models.DecimalField(
+        _("долгота"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(19), MaxValueValidator(180)],
+    )
+
+    content_panels = Page.content_panels + [
+        MultiFieldPanel(
+            [
+                FieldPanel("name"),
+                FieldPanel("kind"),
+                FieldRowPanel([FieldPanel("region"), FieldPanel("district")]),
+                FieldRowPanel([FieldPanel("oktmo"), FieldPanel("population")]),
+                FieldRowPanel([FieldPanel("latitude"), FieldPanel("longitude")]),
+            ],
+            heading=_("Справочные сведения"),
+        ),
+        *IntroMixin.panels,
+        *ImageMixin.panels,
+    ]
+    search_fields = Page.search_fields + IntroMixin.search_fields + [
+        index.SearchField("name", boost=3),
+        index.AutocompleteField("name"),
+        index.FilterField("name_key"),
+        index.FilterField("region_id"),
+        index.RelatedFields("region", [index.SearchField("name")]),
+        index.RelatedFields("district", [index.SearchField("name")]),
+    ]
+
+    parent_page_types = ["partnerships.SettlementIndexPage"]
+    subpage_types = ["partnerships.LibraryPage"]
+
+    class Meta:
+        verbose_name = _("населённый пункт")
+        verbose_name_plural = _("населённые пункты")
+
+    def clean(self):
+        super().clean()
+        if not normalise_name(self.name):
+            raise ValidationError({"name": _("Укажите название населённого пункта.")})
+        if self.district_id and self.region_id and self.district.region_id != self.region_id:
+            raise ValidationError(
+                {
+                    "district": _(
+                        "Район «%(district)s» относится к региону «%(region)s», "
+                        "а не к выбранному."
+                    )
+                    % {"district": self.district, "region": self.district.region}
+                }
+            )
+
+    def save(self, *args, **kwargs):
+        self.name_key = normalise_name(self.name)
+        super().save(*args, **kwargs)
+
+    @property
+    def full_name(self):
+        return f"{self.get_kind_display()} {self.name}"
+
+
+class LibraryPage(IntroMixin, ImageMixin, BodyMixin, Page):
+    """A partner library (библиотека-партнёр), of any affiliation and ownership (§1.5)."""
+
+    official_name = models.CharField(
+        _("полное официальное наименование"), max_length=500, blank=True
+    )
+    settlement = models.ForeignKey(
+        SettlementPage,
+        verbose_name=_("населённый пункт"),
+        on_delete=models.PROTECT,
+        related_name="libraries",
+        editable=False,
+        null=True,
+    )
+    affiliation = models.CharField(
+        _("ведомственная принадлежность"),
+        max_length=24,
+        choices=LibraryAffiliation.choices,
+        default=LibraryAffiliation.MUNICIPAL,
+    )
+    ownership = models.CharField(
+        _("форма собственности"),
+        max_length=24,
+        choices=OwnershipForm.choices,
+        default=OwnershipForm.MUNICIPAL,
+    )
+    address = models.CharField(_("адрес"), max_length=300, blank=True)
+    phone = models.CharField(_("телефон"), max_length=60, blank=True)
+    email = models.EmailField(_("электронная почта"), blank=True)
+    website = models.URLField(_("сайт"), blank=True)
+    catalogue_url = models.URLField(
+        _("электронный каталог"),
+        blank=True,
+        help_text=_("Ссылка на каталог фонда — для взаимного доступа к фондам (§4)."),
+    )
+    opening_hours = models.CharField(_("часы работы"), max_length=300, blank=True)
+
+    content_panels = Page.content_panels + [
+        FieldPanel("official_name"),
+        FieldRowPanel([FieldPanel("affiliation"), FieldPanel("ownership")]),
+        *IntroMixin.panels,
+        *ImageMixin.panels,
+        MultiFieldPanel(
+            [
+                FieldPanel("address"),
+                FieldRowPanel([FieldPanel("phone"), FieldPanel("email")]),
+                FieldRowPanel([FieldPanel("website"), FieldPanel("catalogue_url")]),
+                FieldPanel("opening_hours"),
+            ],
+            heading=_("Контакты"),
+        ),
+        *BodyMixin.panels,
+    ]
+    search_fields = (
+        Page.search_fields
+        + IntroMixin.search_fields
+        + BodyMixin.search_fields
+        + [
+            index.SearchField("official_name", boost=2),
+            index.SearchField("address"),
+            index.AutocompleteField("official_name"),
+            index.FilterField("affiliation"),
+            index.FilterField("settlement_id"),
+            index.RelatedFields(
+                "settlement",
+                [index.SearchField("name", boost=2), index.SearchField("name_key")],
+            ),
+        ]
+    )
+
+    parent_page_types = ["partnerships.SettlementPage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = _("библиотека-партнёр")
+        verbose_name_plural = _("библиотеки-партнёры")
+
+    def save(self, *args, **kwargs):
+        self.settlement_id = self.find_settlement_id()
+        super().save(*args, **kwargs)
+
+    def find_settlement_id(self):
+        """The settlement the library stands in is the page above it in the tree."""
+        if not self.path or not self.depth or self.depth < 2:
+            return None
+        parent = self.get_parent()
+        return parent.pk if parent.specific_class is SettlementPage else None
+
+    def current_cooperations(self):
+        from .cooperations import CooperationPage, MembershipChange
+
+        return CooperationPage.objects.live().filter(
+            pk__in=MembershipChange.objects.current()
+            .filter(library=self)
+            .values("cooperation_id")
+        )

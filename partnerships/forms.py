@@ -32,9 +32,7 @@ class CooperationPageForm(WagtailAdminPageForm):
             if form.instance in errors:
                 form.add_error("date", errors[form.instance])
         if errors:
-            self.add_error(
-                None, _("История участия противоречива: исправьте отмеченные записи.")
-            )
+            self.add_error(None, _("История участия противоречива: исправьте отмеченные записи."))
         return cleaned_data
 
 
@@ -44,29 +42,40 @@ class CooperationContentForm(WagtailAdminPageForm):
     def __init__(self, data=None, files=None, parent_page=None, *args, **kwargs):
         super().__init__(data, files, parent_page, *args, **kwargs)
         cooperation = self.get_cooperation(parent_page)
-        members = cooperation.current_members() if cooperation else None
-        if members is not None and self.instance.pk:
+        if cooperation is None:
+            return
+        libraries = cooperation.current_members()
+        if self.instance.pk:
             # Libraries that have since left stay on the items they took part in.
-            members = members.model.objects.filter(
-                Q(pk__in=members.values("pk"))
-                | Q(pk__in=self.instance.partner_libraries.values("pk"))
-                | Q(pk=getattr(self.instance, "venue_library_id", None))
+            kept = [library.pk for library in self.instance.partner_libraries.all()]
+            kept.append(getattr(self.instance, "venue_library_id", None))
+            libraries = libraries.model.objects.filter(
+                Q(pk__in=libraries.values("pk")) | Q(pk__in=[pk for pk in kept if pk])
             )
-        for name in ("partner_libraries", "venue_library"):
-            field = self.fields.get(name)
-            if field is None or members is None:
-                continue
-            field.queryset = members.order_by("title")
-            if name == "partner_libraries":
-                field.widget = forms.CheckboxSelectMultiple()
-                field.widget.choices = field.choices
-                field.error_messages["invalid_choice"] = _(
-                    "Библиотека не участвует в Соглашении этого содружества."
-                )
-            else:
-                field.error_messages["invalid_choice"] = _(
-                    "Место проведения — одна из библиотек-участниц содружества."
-                )
+        libraries = libraries.order_by("title")
+        if "partner_libraries" in self.fields:
+            field = self.fields["partner_libraries"]
+            field.queryset = libraries
+            field.widget = forms.CheckboxSelectMultiple(choices=field.choices)
+            field.error_messages["invalid_choice"] = _(
+                "Библиотека не участвует в Соглашении этого содружества."
+            )
+        if "venue_library" in self.fields:
+            field = self.fields["venue_library"]
+            field.queryset = libraries
+            field.widget = forms.Select(choices=field.choices)
+            field.error_messages["invalid_choice"] = _(
+                "Место проведения — одна из библиотек-участниц содружества."
+            )
+        if "program" in self.fields:
+            from .models.activities import ProgramPage
+
+            field = self.fields["program"]
+            field.queryset = ProgramPage.objects.child_of(cooperation).order_by("title")
+            field.widget = forms.Select(choices=field.choices)
+            field.error_messages["invalid_choice"] = _(
+                "Программа должна относиться к этому содружеству."
+            )
 
     def clean(self):
         cleaned_data = super().clean()

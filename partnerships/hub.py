@@ -17,9 +17,7 @@ def hub_figures(locale_id):
     return {
         "cooperations": CooperationPage.objects.live().filter(locale_id=locale_id).count(),
         "libraries": libraries.count(),
-        "regions": Region.objects.filter(
-            settlements__libraries__in=libraries.values("pk")
-        )
+        "regions": Region.objects.filter(settlements__libraries__in=libraries.values("pk"))
         .distinct()
         .count(),
         "upcoming_events": EventPage.objects.live()

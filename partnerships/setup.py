@@ -90,6 +90,3 @@ def install(site=None):
 def section(model, site=None):
     site = site or Site.objects.get(is_default_site=True)
     return model.objects.child_of(site.root_page).get()
-
-
-

@@ -1,4 +1,4 @@
-"""Joint activity of a cooperation (§4, §5.2): programmes, events, publications, plans, chronicle."""
+"""A cooperation's joint activity (§4, §5.2): programmes, events, publications, plans."""
 
 from datetime import date
 
@@ -40,13 +40,13 @@ class CooperationContentMixin(models.Model):
     class Meta:
         abstract = True
 
-    def clean_for_parent(self, parent):
-        """Rules that need the parent page, which a page being created has no link to yet."""
-
     def save(self, *args, **kwargs):
         if self.path and self.depth and self.depth > 1:
             self.cooperation_id = self.get_parent().pk
         super().save(*args, **kwargs)
+
+    def clean_for_parent(self, parent):
+        """Rules that need the parent page, which a page being created has no link to yet."""
 
 
 class ProgramPage(
@@ -65,7 +65,9 @@ class ProgramPage(
         blank=True,
         help_text=_("Кто входит в рабочую группу программы (§4)."),
     )
-    results = RichTextField(_("результаты"), blank=True, features=["bold", "italic", "ol", "ul", "link"])
+    results = RichTextField(
+        _("результаты"), blank=True, features=["bold", "italic", "ol", "ul", "link"]
+    )
 
     content_panels = Page.content_panels + [
         *IntroMixin.panels,
@@ -187,7 +189,11 @@ class EventPage(
             errors["venue_address"] = _(
                 "Для очного мероприятия укажите библиотеку-площадку или адрес."
             )
-        if self.program_id and self.cooperation_id and self.program.cooperation_id != self.cooperation_id:
+        if (
+            self.program_id
+            and self.cooperation_id
+            and self.program.cooperation_id != self.cooperation_id
+        ):
             errors["program"] = _("Программа относится к другому содружеству.")
         if errors:
             raise ValidationError(errors)
@@ -197,9 +203,7 @@ class EventPage(
         return self.starts_at >= timezone.now()
 
 
-class PublicationPage(
-    CooperationContentMixin, IntroMixin, BodyMixin, PartnerLibrariesMixin, Page
-):
+class PublicationPage(CooperationContentMixin, IntroMixin, BodyMixin, PartnerLibrariesMixin, Page):
     """Joint publishing output or a partner's professional publication (§4)."""
 
     kind = models.CharField(_("вид издания"), max_length=16, choices=PublicationKind.choices)
@@ -250,9 +254,7 @@ class PublicationPage(
     def clean(self):
         super().clean()
         if self.year and self.year > date.today().year + 1:
-            raise ValidationError(
-                {"year": _("Год издания не может быть позже следующего года.")}
-            )
+            raise ValidationError({"year": _("Год издания не может быть позже следующего года.")})
 
 
 class WorkPlanPage(CooperationContentMixin, IntroMixin, Page):
@@ -285,15 +287,14 @@ class WorkPlanPage(CooperationContentMixin, IntroMixin, Page):
         if not self.year:
             return
         twin = (
-            WorkPlanPage.objects.child_of(parent)
-            .filter(year=self.year)
-            .exclude(pk=self.pk)
-            .first()
+            WorkPlanPage.objects.child_of(parent).filter(year=self.year).exclude(pk=self.pk).first()
         )
         if twin:
             raise ValidationError(
-                {"year": _("План на %(year)s год уже есть: «%(title)s».")
-                 % {"year": self.year, "title": twin.title}}
+                {
+                    "year": _("План на %(year)s год уже есть: «%(title)s».")
+                    % {"year": self.year, "title": twin.title}
+                }
             )
 
 

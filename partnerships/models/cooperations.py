@@ -18,6 +18,7 @@ from ..choices import (
     MembershipChangeStatus,
     OrganisationalForm,
 )
+from ..forms import CooperationPageForm
 from ..names import normalise_name
 from .mixins import BodyMixin, IntroMixin
 from .reference import home_region_code
@@ -33,10 +34,10 @@ class MembershipChangeQuerySet(models.QuerySet):
 
     def current(self):
         """Approved joins not followed by a later approved change of the same pair."""
-        later = self.model.objects.approved().filter(
-            cooperation=OuterRef("cooperation"), library=OuterRef("library")
-        ).filter(
-            Q(date__gt=OuterRef("date")) | Q(date=OuterRef("date"), pk__gt=OuterRef("pk"))
+        later = (
+            self.model.objects.approved()
+            .filter(cooperation=OuterRef("cooperation"), library=OuterRef("library"))
+            .filter(Q(date__gt=OuterRef("date")) | Q(date=OuterRef("date"), pk__gt=OuterRef("pk")))
         )
         return self.approved().filter(kind=MembershipChangeKind.JOIN).exclude(Exists(later))
 
@@ -108,8 +109,10 @@ def check_namesake(cooperation, library):
     settlement = library.settlement
     if settlement is None:
         raise ValidationError(
-            {"library": _("Библиотека «%(library)s» не привязана к населённому пункту.")
-             % {"library": library.title}}
+            {
+                "library": _("Библиотека «%(library)s» не привязана к населённому пункту.")
+                % {"library": library.title}
+            }
         )
     if settlement.name_key != normalise_name(cooperation.settlement_name):
         raise ValidationError(
@@ -140,9 +143,10 @@ def membership_history_errors(changes, signed_on=None):
             continue
         name = change.library.title
         if signed_on and change.date < signed_on:
-            errors[change] = _(
-                "Дата %(date)s раньше подписания Соглашения (%(signed)s)."
-            ) % {"date": f"{change.date:%d.%m.%Y}", "signed": f"{signed_on:%d.%m.%Y}"}
+            errors[change] = _("Дата %(date)s раньше подписания Соглашения (%(signed)s).") % {
+                "date": f"{change.date:%d.%m.%Y}",
+                "signed": f"{signed_on:%d.%m.%Y}",
+            }
         elif change.kind == MembershipChangeKind.JOIN:
             if change.library_id in members:
                 errors[change] = _(
@@ -237,9 +241,7 @@ class CooperationPage(IntroMixin, BodyMixin, Page):
         MultiFieldPanel(
             [
                 FieldPanel("agreement_title"),
-                FieldRowPanel(
-                    [FieldPanel("agreement_signed_on"), FieldPanel("agreement_place")]
-                ),
+                FieldRowPanel([FieldPanel("agreement_signed_on"), FieldPanel("agreement_place")]),
                 FieldPanel("agreement_document"),
                 FieldPanel("agreement_text"),
             ],
@@ -265,6 +267,7 @@ class CooperationPage(IntroMixin, BodyMixin, Page):
         ]
     )
 
+    base_form_class = CooperationPageForm
     parent_page_types = ["partnerships.CooperationIndexPage"]
     subpage_types = [
         "partnerships.ProgramPage",
@@ -336,9 +339,7 @@ class CooperationPage(IntroMixin, BodyMixin, Page):
         from .settlements import LibraryPage
 
         return LibraryPage.objects.live().filter(
-            pk__in=MembershipChange.objects.current()
-            .filter(cooperation=self)
-            .values("library_id")
+            pk__in=MembershipChange.objects.current().filter(cooperation=self).values("library_id")
         )
 
     def membership_history(self):

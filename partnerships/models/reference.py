@@ -7,9 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.search import index
 
-oktmo_validator = RegexValidator(
-    r"^\d{2,11}$", _("Код ОКТМО состоит только из цифр (от 2 до 11).")
-)
+oktmo_validator = RegexValidator(r"^\d{2,11}$", _("Код ОКТМО состоит только из цифр (от 2 до 11)."))
 
 
 def home_region_code():
@@ -55,9 +53,7 @@ class District(index.Indexed, models.Model):
         related_name="districts",
     )
     name = models.CharField(_("название"), max_length=160)
-    oktmo = models.CharField(
-        _("код ОКТМО"), max_length=8, blank=True, validators=[oktmo_validator]
-    )
+    oktmo = models.CharField(_("код ОКТМО"), max_length=8, blank=True, validators=[oktmo_validator])
 
     panels = [FieldPanel("region"), FieldPanel("name"), FieldPanel("oktmo")]
     search_fields = [

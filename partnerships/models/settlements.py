@@ -73,14 +73,18 @@ class SettlementPage(IntroMixin, ImageMixin, Page):
         *IntroMixin.panels,
         *ImageMixin.panels,
     ]
-    search_fields = Page.search_fields + IntroMixin.search_fields + [
-        index.SearchField("name", boost=3),
-        index.AutocompleteField("name"),
-        index.FilterField("name_key"),
-        index.FilterField("region_id"),
-        index.RelatedFields("region", [index.SearchField("name")]),
-        index.RelatedFields("district", [index.SearchField("name")]),
-    ]
+    search_fields = (
+        Page.search_fields
+        + IntroMixin.search_fields
+        + [
+            index.SearchField("name", boost=3),
+            index.AutocompleteField("name"),
+            index.FilterField("name_key"),
+            index.FilterField("region_id"),
+            index.RelatedFields("region", [index.SearchField("name")]),
+            index.RelatedFields("district", [index.SearchField("name")]),
+        ]
+    )
 
     parent_page_types = ["partnerships.SettlementIndexPage"]
     subpage_types = ["partnerships.LibraryPage"]
@@ -97,8 +101,7 @@ class SettlementPage(IntroMixin, ImageMixin, Page):
             raise ValidationError(
                 {
                     "district": _(
-                        "Район «%(district)s» относится к региону «%(region)s», "
-                        "а не к выбранному."
+                        "Район «%(district)s» относится к региону «%(region)s», а не к выбранному."
                     )
                     % {"district": self.district, "region": self.district.region}
                 }
@@ -205,7 +208,5 @@ class LibraryPage(IntroMixin, ImageMixin, BodyMixin, Page):
         from .cooperations import CooperationPage, MembershipChange
 
         return CooperationPage.objects.live().filter(
-            pk__in=MembershipChange.objects.current()
-            .filter(library=self)
-            .values("cooperation_id")
+            pk__in=MembershipChange.objects.current().filter(library=self).values("cooperation_id")
         )

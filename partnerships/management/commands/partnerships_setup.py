@@ -12,7 +12,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         if not Site.objects.filter(is_default_site=True).exists():
-            raise CommandError("Нет сайта по умолчанию: создайте его в Wagtail (Настройки → Сайты).")
+            raise CommandError(
+                "Нет сайта по умолчанию: создайте его в Wagtail (Настройки → Сайты)."
+            )
         report = install()
         self.stdout.write(
             "Locales added: {locales}; regions added: {regions}; sections added: {sections}".format(

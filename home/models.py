@@ -2,7 +2,14 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.models import Page
 
 from partnerships.hub import hub_figures, latest_activity
-from partnerships.models import IntroMixin
+from partnerships.models import (
+    CooperationIndexPage,
+    EventIndexPage,
+    IntroMixin,
+    PublicationIndexPage,
+    SettlementIndexPage,
+)
+from partnerships.models.mixins import slim_related
 
 
 class HomePage(IntroMixin, Page):
@@ -26,5 +33,32 @@ class HomePage(IntroMixin, Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["figures"] = hub_figures(self.locale_id)
-        context.update(latest_activity(self.locale_id))
+        latest = latest_activity(self.locale_id)
+        # Cards show only the title and address of the cooperation and venue they link to.
+        context.update(
+            upcoming_events=slim_related(
+                slim_related(latest["upcoming_events"].defer_streamfields(), "cooperation"),
+                "venue_library",
+            ),
+            latest_publications=slim_related(
+                latest["latest_publications"].defer_streamfields(), "cooperation"
+            ).prefetch_related("cover__renditions"),
+            latest_chronicle=slim_related(
+                latest["latest_chronicle"].defer_streamfields(), "cooperation"
+            ),
+        )
+        context["section_intros"] = self.section_intros()
         return context
+
+    def section_intros(self):
+        """{page id: intro} of the hub sections below, in one query across their tables."""
+        querysets = [
+            model.objects.live().child_of(self).order_by().values_list("pk", "intro")
+            for model in (
+                CooperationIndexPage,
+                SettlementIndexPage,
+                EventIndexPage,
+                PublicationIndexPage,
+            )
+        ]
+        return dict(querysets[0].union(*querysets[1:], all=True))

@@ -4,7 +4,8 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import connection, models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
@@ -16,9 +17,17 @@ from wagtail.search import index
 
 from ..choices import EventFormat, EventKind, PlanItemStatus, ProgramStatus, PublicationKind
 from ..forms import CooperationContentForm
-from .mixins import BodyMixin, ImageMixin, IntroMixin, PartnerLibrariesMixin
+from .mixins import (
+    BodyMixin,
+    ImageMixin,
+    IntroMixin,
+    PartnerLibrariesMixin,
+    load_related,
+    slim_related,
+)
 
 YEAR_VALIDATORS = [MinValueValidator(1990), MaxValueValidator(2100)]
+PROGRAM_EVENTS_SHOWN = 50
 
 
 class CooperationContentMixin(models.Model):
@@ -47,6 +56,15 @@ class CooperationContentMixin(models.Model):
 
     def clean_for_parent(self, parent):
         """Rules that need the parent page, which a page being created has no link to yet."""
+
+    # What the page's template follows from it, fetched in one query by get_context.
+    template_relations = ("cooperation",)
+
+    def get_context(self, request, *args, **kwargs):
+        load_related(self, *self.template_relations)
+        context = super().get_context(request, *args, **kwargs)
+        context["cooperation"] = self.cooperation
+        return context
 
 
 class ProgramPage(
@@ -92,9 +110,23 @@ class ProgramPage(
         ]
     )
 
+    template = "partnerships/pages/program_page.html"
+    template_relations = ("cooperation", "image")
+
     class Meta:
         verbose_name = _("совместная программа")
         verbose_name_plural = _("совместные программы")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["events"] = (
+            with_card_relations(EventPage.objects.live().filter(program=self)).order_by(
+                "starts_at"
+            )[:PROGRAM_EVENTS_SHOWN]
+            if self.pk
+            else []
+        )
+        return context
 
     def clean(self):
         super().clean()
@@ -110,6 +142,36 @@ class EventQuerySet(PageQuerySet):
 
     def past(self):
         return self.filter(starts_at__lt=timezone.now()).order_by("-starts_at")
+
+
+def with_card_relations(events):
+    """What an event card shows besides the event: its cooperation and venue, titles only."""
+    events = events.defer_streamfields().select_related("cooperation", "venue_library")
+    return slim_related(slim_related(events, "cooperation"), "venue_library")
+
+
+def upcoming_and_past(events, count):
+    """The next `count` events and the last `count` past ones, as two lists, in one query
+    where the database allows a LIMIT inside IN (SQLite, PostgreSQL), in two elsewhere."""
+    now = timezone.now()
+    upcoming = events.filter(starts_at__gte=now).order_by("starts_at")
+    past = events.filter(starts_at__lt=now).order_by("-starts_at")
+    if not connection.features.allow_sliced_subqueries_with_in:
+        return (
+            list(with_card_relations(upcoming)[:count]),
+            list(with_card_relations(past)[:count]),
+        )
+    both = list(
+        with_card_relations(
+            events.model.objects.filter(
+                Q(pk__in=upcoming.values("pk")[:count]) | Q(pk__in=past.values("pk")[:count])
+            )
+        ).order_by("starts_at")
+    )
+    return (
+        [event for event in both if event.starts_at >= now],
+        [event for event in reversed(both) if event.starts_at < now],
+    )
 
 
 class EventPage(
@@ -170,9 +232,18 @@ class EventPage(
         ]
     )
 
+    template = "partnerships/pages/event_page.html"
+    template_relations = ("cooperation", "image", "program", "venue_library__settlement__region")
+
     class Meta:
         verbose_name = _("совместное мероприятие")
         verbose_name_plural = _("совместные мероприятия")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        venue = self.venue_library
+        context["venue"] = venue if venue is not None and venue.live else None
+        return context
 
     def clean(self):
         super().clean()
@@ -247,6 +318,9 @@ class PublicationPage(CooperationContentMixin, IntroMixin, BodyMixin, PartnerLib
         ]
     )
 
+    template = "partnerships/pages/publication_page.html"
+    template_relations = ("cooperation", "cover", "document")
+
     class Meta:
         verbose_name = _("издание")
         verbose_name_plural = _("издания")
@@ -279,9 +353,16 @@ class WorkPlanPage(CooperationContentMixin, IntroMixin, Page):
         ]
     )
 
+    template = "partnerships/pages/work_plan_page.html"
+
     class Meta:
         verbose_name = _("план совместной работы")
         verbose_name_plural = _("планы совместной работы")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["items"] = self.items.all().select_related("responsible_library")
+        return context
 
     def clean_for_parent(self, parent):
         if not self.year:
@@ -372,6 +453,9 @@ class ChroniclePage(
         + PartnerLibrariesMixin.search_fields
         + [index.FilterField("date"), index.FilterField("cooperation_id")]
     )
+
+    template = "partnerships/pages/chronicle_page.html"
+    template_relations = ("cooperation", "image")
 
     class Meta:
         verbose_name = _("запись хроники")

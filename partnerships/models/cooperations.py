@@ -41,6 +41,12 @@ class MembershipChangeQuerySet(models.QuerySet):
         )
         return self.approved().filter(kind=MembershipChangeKind.JOIN).exclude(Exists(later))
 
+    def with_is_current(self):
+        """Flag the changes that current() selects, so one query gives history and parties."""
+        return self.annotate(
+            is_current=Exists(self.model.objects.current().filter(pk=OuterRef("pk")))
+        )
+
 
 class MembershipChange(models.Model):
     """A library joining or leaving the Agreement (§1.3, §5.3), kept as public history.
@@ -268,6 +274,7 @@ class CooperationPage(IntroMixin, BodyMixin, Page):
     )
 
     base_form_class = CooperationPageForm
+    LATEST_SHOWN = 4
     parent_page_types = ["partnerships.CooperationIndexPage"]
     subpage_types = [
         "partnerships.ProgramPage",
@@ -277,9 +284,73 @@ class CooperationPage(IntroMixin, BodyMixin, Page):
         "partnerships.ChroniclePage",
     ]
 
+    template = "partnerships/pages/cooperation_page.html"
+
     class Meta:
         verbose_name = _("содружество")
         verbose_name_plural = _("содружества")
+
+    def get_context(self, request, *args, **kwargs):
+        """Parties, history and the latest of each kind of joint work, one query per list."""
+        from .activities import (
+            ChroniclePage,
+            EventPage,
+            ProgramPage,
+            PublicationPage,
+            WorkPlanPage,
+            upcoming_and_past,
+        )
+        from .mixins import load_related, slim_related, with_renditions
+
+        context = super().get_context(request, *args, **kwargs)
+        if not self.pk:
+            # The preview of a cooperation being created: nothing is linked to it yet.
+            lists = ("history", "members", "programs", "work_plans", "upcoming_events")
+            lists += ("past_events", "publications", "chronicle")
+            context.update({name: [] for name in lists})
+            return context
+        load_related(self, "emblem", "agreement_document")
+        history = self.membership_history().filter(library__live=True)
+        history = slim_related(history, "library", ("title", "url_path", "settlement"))
+        history = slim_related(
+            history, "library__settlement", ("name", "kind", "url_path", "region", "district")
+        )
+        history = list(history.select_related("library__settlement__district").with_is_current())
+        upcoming_events, past_events = upcoming_and_past(
+            EventPage.objects.live().filter(cooperation=self), self.LATEST_SHOWN
+        )
+        context.update(
+            history=history,
+            members=sorted(
+                (change for change in history if change.is_current),
+                key=lambda change: (
+                    change.library.settlement.region.name if change.library.settlement else "",
+                    change.library.title,
+                ),
+            ),
+            programs=ProgramPage.objects.live()
+            .filter(cooperation=self)
+            .defer_streamfields()
+            .order_by("-starts_on", "title")[: self.LATEST_SHOWN],
+            work_plans=WorkPlanPage.objects.live()
+            .filter(cooperation=self)
+            .order_by("-year")[: self.LATEST_SHOWN],
+            upcoming_events=upcoming_events,
+            past_events=past_events,
+            publications=with_renditions(
+                PublicationPage.objects.live()
+                .filter(cooperation=self)
+                .defer_streamfields()
+                .select_related("cover")
+                .order_by("-year", "-first_published_at"),
+                "cover",
+            )[: self.LATEST_SHOWN],
+            chronicle=ChroniclePage.objects.live()
+            .filter(cooperation=self)
+            .defer_streamfields()
+            .order_by("-date", "-pk")[: self.LATEST_SHOWN],
+        )
+        return context
 
     def clean(self):
         super().clean()

@@ -31,6 +31,53 @@ class IntroMixin(models.Model):
         abstract = True
 
 
+def with_renditions(queryset, *image_fields):
+    """Prefetch the renditions of each listed image field, so that a listing of cards costs
+    one extra query however many images it shows."""
+    return queryset.prefetch_related(*(f"{field}__renditions" for field in image_fields))
+
+
+def slim_related(queryset, relation, keep=("title", "url_path")):
+    """Load only the columns the template uses from a page joined with select_related.
+
+    A page row has some forty columns, and building them is most of the CPU a listing costs.
+    ``keep`` must name every field the template reads, and every foreign key that a further
+    select_related follows; anything else read would cost a query per row.
+    """
+    model = queryset.model
+    for part in relation.split("__"):
+        model = model._meta.get_field(part).related_model
+    deferred = [
+        field.name
+        for field in model._meta.concrete_fields
+        if not field.primary_key and field.name not in keep
+    ]
+    return queryset.defer(*(f"{relation}__{name}" for name in deferred))
+
+
+def load_related(page, *paths):
+    """Fetch the objects behind a page's foreign keys (``"venue_library__settlement"``…) in
+    one query and attach them to the page, instead of one lazy query each.
+
+    Skipped for a page that is not stored yet, or whose keys differ from the stored ones (a
+    preview of unsaved changes): the template then falls back to lazy loading.
+    """
+    fields = list(dict.fromkeys(path.split("__")[0] for path in paths))
+    if not page.pk or not any(getattr(page, f"{field}_id") for field in fields):
+        return
+    keys = {f"{field}_id": getattr(page, f"{field}_id") for field in fields}
+    stored = (
+        type(page)
+        .objects.filter(pk=page.pk, **keys)
+        .select_related(*paths)
+        .only("pk", *fields)
+        .first()
+    )
+    if stored is not None:
+        for field in fields:
+            setattr(page, field, getattr(stored, field))
+
+
 class ImageMixin(models.Model):
     image = models.ForeignKey(
         "wagtailimages.Image",
@@ -75,3 +122,14 @@ class PartnerLibrariesMixin(models.Model):
 
     class Meta:
         abstract = True
+
+    def get_context(self, request, *args, **kwargs):
+        """The published partner libraries with their settlements, in one query."""
+        context = super().get_context(request, *args, **kwargs)
+        context["partners"] = (
+            self.partner_libraries.all()
+            .filter(live=True)
+            .select_related("settlement__region")
+            .order_by("title")
+        )
+        return context

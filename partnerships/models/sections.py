@@ -1,12 +1,12 @@
 """The hub's sections: listings of cooperations, settlements, events and publications."""
 
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch, Q
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Page
 
 from ..choices import EventKind, PublicationKind
-from .mixins import IntroMixin, section_parent_page_types
+from .mixins import IntroMixin, section_parent_page_types, slim_related
 
 PAGE_SIZE = 12
 
@@ -40,6 +40,7 @@ class SectionPage(IntroMixin, Page):
 
 
 class CooperationIndexPage(SectionPage):
+    template = "partnerships/pages/cooperation_index_page.html"
     parent_page_types = section_parent_page_types()
     subpage_types = ["partnerships.CooperationPage"]
 
@@ -54,15 +55,19 @@ class CooperationIndexPage(SectionPage):
         cooperations = (
             CooperationPage.objects.live()
             .child_of(self)
+            .defer_streamfields()
             .select_related("emblem")
             .prefetch_related(
+                "emblem__renditions",
                 Prefetch(
                     "membership_changes",
-                    queryset=MembershipChange.objects.current().select_related(
-                        "library__settlement__region"
-                    ),
+                    queryset=MembershipChange.objects.current()
+                    .filter(library__live=True)
+                    .select_related("library__settlement__region")
+                    .only("cooperation", "library__settlement__region__name")
+                    .order_by("library__title"),
                     to_attr="current_memberships",
-                )
+                ),
             )
             .order_by("title")
         )
@@ -71,6 +76,7 @@ class CooperationIndexPage(SectionPage):
 
 
 class SettlementIndexPage(SectionPage):
+    template = "partnerships/pages/settlement_index_page.html"
     parent_page_types = section_parent_page_types()
     subpage_types = ["partnerships.SettlementPage"]
 
@@ -87,6 +93,7 @@ class SettlementIndexPage(SectionPage):
             SettlementPage.objects.live()
             .child_of(self)
             .select_related("region", "district")
+            .annotate(library_count=Count("libraries", filter=Q(libraries__live=True)))
             .order_by("name", "region__name")
         )
         region_id = int_param(request, "region")
@@ -101,6 +108,7 @@ class SettlementIndexPage(SectionPage):
 
 
 class EventIndexPage(SectionPage):
+    template = "partnerships/pages/event_index_page.html"
     parent_page_types = section_parent_page_types()
     subpage_types = []
 
@@ -109,7 +117,7 @@ class EventIndexPage(SectionPage):
         verbose_name_plural = _("разделы «Мероприятия»")
 
     def get_context(self, request, *args, **kwargs):
-        from .activities import EventPage
+        from .activities import EventPage, with_card_relations
         from .cooperations import CooperationPage
 
         context = super().get_context(request, *args, **kwargs)
@@ -124,7 +132,10 @@ class EventIndexPage(SectionPage):
             events = events.filter(cooperation_id=cooperation_id)
         context.update(
             events=paginate(
-                request, events.select_related("cooperation", "venue_library", "image")
+                request,
+                with_card_relations(events)
+                .select_related("image")
+                .prefetch_related("image__renditions"),
             ),
             when="past" if when == "past" else "upcoming",
             kinds=EventKind.choices,
@@ -139,6 +150,7 @@ class EventIndexPage(SectionPage):
 
 
 class PublicationIndexPage(SectionPage):
+    template = "partnerships/pages/publication_index_page.html"
     parent_page_types = section_parent_page_types()
     subpage_types = []
 
@@ -164,9 +176,10 @@ class PublicationIndexPage(SectionPage):
         context.update(
             publications=paginate(
                 request,
-                publications.select_related("cooperation", "cover", "document").order_by(
-                    "-year", "title"
-                ),
+                slim_related(publications.defer_streamfields(), "cooperation")
+                .select_related("cooperation", "cover", "document")
+                .prefetch_related("cover__renditions")
+                .order_by("-year", "title"),
             ),
             kinds=PublicationKind.choices,
             selected_kind=kind if kind in PublicationKind.values else "",

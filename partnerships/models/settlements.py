@@ -1,6 +1,7 @@
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.models import Page
@@ -8,8 +9,11 @@ from wagtail.search import index
 
 from ..choices import LibraryAffiliation, OwnershipForm, SettlementKind
 from ..names import normalise_name
-from .mixins import BodyMixin, ImageMixin, IntroMixin
+from .mixins import BodyMixin, ImageMixin, IntroMixin, load_related
 from .reference import oktmo_validator
+
+NAMESAKES_SHOWN = 24
+LIBRARY_EVENTS_SHOWN = 3
 
 
 class SettlementPage(IntroMixin, ImageMixin, Page):
@@ -88,10 +92,39 @@ class SettlementPage(IntroMixin, ImageMixin, Page):
 
     parent_page_types = ["partnerships.SettlementIndexPage"]
     subpage_types = ["partnerships.LibraryPage"]
+    template = "partnerships/pages/settlement_page.html"
 
     class Meta:
         verbose_name = _("населённый пункт")
         verbose_name_plural = _("населённые пункты")
+
+    def get_context(self, request, *args, **kwargs):
+        """Its libraries, its namesakes and the cooperation of its name: one query each."""
+        from .cooperations import CooperationPage
+
+        load_related(self, "image", "region", "district")
+        context = super().get_context(request, *args, **kwargs)
+        # A preview shows the name as typed, before save() has stored its key.
+        name_key = normalise_name(self.name)
+        context["libraries"] = (
+            LibraryPage.objects.live().child_of(self).defer_streamfields().order_by("title")
+            if self.pk
+            else []
+        )
+        context["namesakes"] = (
+            SettlementPage.objects.live()
+            .filter(name_key=name_key, locale_id=self.locale_id)
+            .exclude(pk=self.pk)
+            .select_related("region")
+            .order_by("region__name", "title")[:NAMESAKES_SHOWN]
+        )
+        context["cooperation"] = (
+            CooperationPage.objects.live()
+            .filter(name_key=name_key, locale_id=self.locale_id)
+            .defer_streamfields()
+            .first()
+        )
+        return context
 
     def clean(self):
         super().clean()
@@ -188,10 +221,31 @@ class LibraryPage(IntroMixin, ImageMixin, BodyMixin, Page):
 
     parent_page_types = ["partnerships.SettlementPage"]
     subpage_types = []
+    template = "partnerships/pages/library_page.html"
 
     class Meta:
         verbose_name = _("библиотека-партнёр")
         verbose_name_plural = _("библиотеки-партнёры")
+
+    def get_context(self, request, *args, **kwargs):
+        """Where it stands, the cooperations it belongs to, the joint events it takes part in."""
+        from .activities import EventPage, upcoming_and_past
+
+        load_related(self, "image", "settlement__region", "settlement__district")
+        context = super().get_context(request, *args, **kwargs)
+        context["settlement"] = self.settlement
+        if not self.pk:
+            context.update(cooperations=[], upcoming_events=[], past_events=[])
+            return context
+        context["cooperations"] = self.current_cooperations().defer_streamfields().order_by("title")
+        partner_in = EventPage.partner_libraries.through.objects.filter(librarypage=self)
+        context["upcoming_events"], context["past_events"] = upcoming_and_past(
+            EventPage.objects.live().filter(
+                Q(venue_library=self) | Q(pk__in=partner_in.values("eventpage_id"))
+            ),
+            LIBRARY_EVENTS_SHOWN,
+        )
+        return context
 
     def save(self, *args, **kwargs):
         self.settlement_id = self.find_settlement_id()

@@ -10,9 +10,10 @@ from partnerships.models import (
     SettlementIndexPage,
 )
 from partnerships.models.mixins import slim_related
+from partnerships.routing import DirectRoutingMixin
 
 
-class HomePage(IntroMixin, Page):
+class HomePage(DirectRoutingMixin, IntroMixin, Page):
     """The hub's front page: live figures and the newest activity of every cooperation."""
 
     content_panels = Page.content_panels + IntroMixin.panels

@@ -84,6 +84,7 @@ class CooperationFactory(wagtail_factories.PageFactory):
 
     class Meta:
         model = CooperationPage
+        skip_postgeneration_save = True
 
     @factory.post_generation
     def members(obj, create, extracted, **kwargs):

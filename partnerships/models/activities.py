@@ -19,6 +19,7 @@ from ..choices import EventFormat, EventKind, PlanItemStatus, ProgramStatus, Pub
 from ..forms import CooperationContentForm
 from .mixins import (
     BodyMixin,
+    ChoiceLabelsMixin,
     ImageMixin,
     IntroMixin,
     PartnerLibrariesMixin,
@@ -68,7 +69,13 @@ class CooperationContentMixin(models.Model):
 
 
 class ProgramPage(
-    CooperationContentMixin, IntroMixin, ImageMixin, BodyMixin, PartnerLibrariesMixin, Page
+    ChoiceLabelsMixin,
+    CooperationContentMixin,
+    IntroMixin,
+    ImageMixin,
+    BodyMixin,
+    PartnerLibrariesMixin,
+    Page,
 ):
     """A joint targeted programme or project (§4)."""
 
@@ -175,7 +182,13 @@ def upcoming_and_past(events, count):
 
 
 class EventPage(
-    CooperationContentMixin, IntroMixin, ImageMixin, BodyMixin, PartnerLibrariesMixin, Page
+    ChoiceLabelsMixin,
+    CooperationContentMixin,
+    IntroMixin,
+    ImageMixin,
+    BodyMixin,
+    PartnerLibrariesMixin,
+    Page,
 ):
     """A joint event (§4): seminar, conference, discussion, training, cultural event…"""
 
@@ -274,7 +287,9 @@ class EventPage(
         return self.starts_at >= timezone.now()
 
 
-class PublicationPage(CooperationContentMixin, IntroMixin, BodyMixin, PartnerLibrariesMixin, Page):
+class PublicationPage(
+    ChoiceLabelsMixin, CooperationContentMixin, IntroMixin, BodyMixin, PartnerLibrariesMixin, Page
+):
     """Joint publishing output or a partner's professional publication (§4)."""
 
     kind = models.CharField(_("вид издания"), max_length=16, choices=PublicationKind.choices)
@@ -379,7 +394,7 @@ class WorkPlanPage(CooperationContentMixin, IntroMixin, Page):
             )
 
 
-class WorkPlanItem(Orderable):
+class WorkPlanItem(ChoiceLabelsMixin, Orderable):
     plan = ParentalKey(WorkPlanPage, on_delete=models.CASCADE, related_name="items")
     title = models.CharField(_("мероприятие, работа"), max_length=300)
     starts_on = models.DateField(_("с"))

@@ -20,7 +20,7 @@ from ..choices import (
 )
 from ..forms import CooperationPageForm
 from ..names import normalise_name
-from .mixins import BodyMixin, IntroMixin
+from .mixins import BodyMixin, ChoiceLabelsMixin, IntroMixin
 from .reference import home_region_code
 
 colour_validator = RegexValidator(
@@ -48,7 +48,7 @@ class MembershipChangeQuerySet(models.QuerySet):
         )
 
 
-class MembershipChange(models.Model):
+class MembershipChange(ChoiceLabelsMixin, models.Model):
     """A library joining or leaving the Agreement (§1.3, §5.3), kept as public history.
 
     The current parties of the Agreement are derived from this history, never typed twice.
@@ -169,7 +169,7 @@ def membership_history_errors(changes, signed_on=None):
     return errors
 
 
-class CooperationPage(IntroMixin, BodyMixin, Page):
+class CooperationPage(ChoiceLabelsMixin, IntroMixin, BodyMixin, Page):
     """The cooperation of libraries of one settlement name, under one Agreement (§1.3, §5.1)."""
 
     settlement_name = models.CharField(

@@ -16,6 +16,27 @@ def section_parent_page_types():
     return getattr(settings, "PARTNERSHIPS_SECTION_PARENT_PAGE_TYPES", None)
 
 
+_CHOICE_LABELS = {}
+
+
+class ChoiceLabelsMixin(models.Model):
+    """``get_<field>_display()`` from a plain dict per field.
+
+    Django's version hashes every lazily translated label on each call, which made choice
+    labels the most expensive thing on listing pages.
+    """
+
+    class Meta:
+        abstract = True
+
+    def _get_FIELD_display(self, field):
+        labels = _CHOICE_LABELS.get(field)
+        if labels is None:
+            labels = _CHOICE_LABELS[field] = dict(field.flatchoices)
+        value = getattr(self, field.attname)
+        return str(labels.get(value, value))
+
+
 class IntroMixin(models.Model):
     intro = models.TextField(
         _("краткое описание"),

@@ -9,14 +9,14 @@ from wagtail.search import index
 
 from ..choices import LibraryAffiliation, OwnershipForm, SettlementKind
 from ..names import normalise_name
-from .mixins import BodyMixin, ImageMixin, IntroMixin, load_related
+from .mixins import BodyMixin, ChoiceLabelsMixin, ImageMixin, IntroMixin, load_related
 from .reference import oktmo_validator
 
 NAMESAKES_SHOWN = 24
 LIBRARY_EVENTS_SHOWN = 3
 
 
-class SettlementPage(IntroMixin, ImageMixin, Page):
+class SettlementPage(ChoiceLabelsMixin, IntroMixin, ImageMixin, Page):
     """A settlement (населённый пункт); its libraries live below it."""
 
     name = models.CharField(
@@ -149,7 +149,7 @@ class SettlementPage(IntroMixin, ImageMixin, Page):
         return f"{self.get_kind_display()} {self.name}"
 
 
-class LibraryPage(IntroMixin, ImageMixin, BodyMixin, Page):
+class LibraryPage(ChoiceLabelsMixin, IntroMixin, ImageMixin, BodyMixin, Page):
     """A partner library (библиотека-партнёр), of any affiliation and ownership (§1.5)."""
 
     official_name = models.CharField(

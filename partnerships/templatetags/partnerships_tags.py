@@ -84,7 +84,9 @@ def _frame_for_page(page):
     trail = [page.path[: STEPLEN * depth] for depth in range(2, page.depth)]
     rows = list(
         Page.objects.filter(
-            Q(path__in=[home_path, *trail]) | Q(depth=3, path__startswith=home_path, live=True)
+            Q(path__in=[home_path, *trail])
+            # A range on the path index, where a LIKE on the path would scan the whole tree.
+            | Q(depth=3, path__gt=home_path, path__lte=home_path + "Z" * STEPLEN, live=True)
         )
         .select_related("content_type", "locale")
         .order_by("path")

@@ -10,3 +10,6 @@ try:
     from .local import *  # noqa: F403
 except ImportError:
     pass
+# Static files straight from the apps, without collectstatic.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

@@ -1,5 +1,6 @@
 """Hub-wide figures and the newest activity, for any host page that shows them."""
 
+from django.core.cache import cache
 from django.utils import timezone
 
 from .models import (
@@ -11,8 +12,32 @@ from .models import (
     Region,
 )
 
+FIGURES_CACHE_SECONDS = 300
+_GENERATION_KEY = "partnerships:hub-figures-generation"
+
 
 def hub_figures(locale_id):
+    """The live figures, counted once per content change (or five minutes) rather than per view.
+
+    Counting every library and region of a large hub is the costliest part of the front page.
+    """
+    generation = cache.get_or_set(_GENERATION_KEY, 0, None)
+    key = f"partnerships:hub-figures:{locale_id}:{generation}"
+    figures = cache.get(key)
+    if figures is None:
+        figures = count_hub_figures(locale_id)
+        cache.set(key, figures, FIGURES_CACHE_SECONDS)
+    return figures
+
+
+def forget_hub_figures(**kwargs):
+    try:
+        cache.incr(_GENERATION_KEY)
+    except ValueError:
+        cache.set(_GENERATION_KEY, 1, None)
+
+
+def count_hub_figures(locale_id):
     libraries = LibraryPage.objects.live().filter(locale_id=locale_id)
     return {
         "cooperations": CooperationPage.objects.live().filter(locale_id=locale_id).count(),
@@ -35,7 +60,8 @@ def latest_activity(locale_id, events=6, publications=4, chronicle=5):
         "latest_publications": PublicationPage.objects.live()
         .filter(locale_id=locale_id)
         .select_related("cooperation", "cover")
-        .order_by("-first_published_at")[:publications],
+        # The newest added first: an ordering the primary key answers without a sort.
+        .order_by("-pk")[:publications],
         "latest_chronicle": ChroniclePage.objects.live()
         .filter(locale_id=locale_id)
         .select_related("cooperation", "image")

@@ -8,6 +8,7 @@ from wagtail.models import Site
 
 from partnerships.choices import CooperationLevel
 from partnerships.demo import DemoExists, build_demo, remove_demo
+from partnerships.setup import refresh_planner_statistics
 
 SUMMARY = [
     ("regions", gettext_lazy("регионов")),
@@ -84,6 +85,8 @@ class Command(BaseCommand):
             raise CommandError(
                 _("Демо-контент не построен: %(error)s") % {"error": "; ".join(error.messages)}
             ) from error
+        if not dry_run:
+            refresh_planner_statistics()
         self.stdout.write(
             self.style.SUCCESS(
                 _("Демо-контент проверен и отменён (--dry-run).")

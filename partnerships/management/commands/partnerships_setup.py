@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 from wagtail.models import Site
 
-from partnerships.setup import install
+from partnerships.setup import install, refresh_planner_statistics
 
 
 class Command(BaseCommand):
@@ -16,6 +16,7 @@ class Command(BaseCommand):
                 "Нет сайта по умолчанию: создайте его в Wagtail (Настройки → Сайты)."
             )
         report = install()
+        refresh_planner_statistics()
         self.stdout.write(
             "Locales added: {locales}; regions added: {regions}; sections added: {sections}".format(
                 locales=", ".join(report["locales"]) or "none",

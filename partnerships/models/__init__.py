@@ -8,6 +8,7 @@ from .activities import (
     WorkPlanPage,
 )
 from .cooperations import CooperationPage, MembershipChange
+from .gazetteer import GazetteerSettlement
 from .mixins import BodyMixin, ImageMixin, IntroMixin, PartnerLibrariesMixin
 from .reference import District, Region
 from .sections import (
@@ -27,6 +28,7 @@ __all__ = [
     "District",
     "EventIndexPage",
     "EventPage",
+    "GazetteerSettlement",
     "ImageMixin",
     "IntroMixin",
     "LibraryPage",

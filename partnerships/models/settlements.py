@@ -42,6 +42,15 @@ class SettlementPage(ChoiceLabelsMixin, IntroMixin, ImageMixin, Page):
         null=True,
         blank=True,
     )
+    gazetteer = models.ForeignKey(
+        "partnerships.GazetteerSettlement",
+        verbose_name=_("запись справочника"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="pages",
+        help_text=_("Населённый пункт в справочнике: по нему находятся тёзки."),
+    )
     oktmo = models.CharField(
         _("код ОКТМО"), max_length=11, blank=True, validators=[oktmo_validator]
     )
@@ -67,6 +76,7 @@ class SettlementPage(ChoiceLabelsMixin, IntroMixin, ImageMixin, Page):
         MultiFieldPanel(
             [
                 FieldPanel("name"),
+                FieldPanel("gazetteer"),
                 FieldPanel("kind"),
                 FieldRowPanel([FieldPanel("region"), FieldPanel("district")]),
                 FieldRowPanel([FieldPanel("oktmo"), FieldPanel("population")]),
@@ -158,7 +168,8 @@ class LibraryPage(ChoiceLabelsMixin, IntroMixin, ImageMixin, BodyMixin, Page):
     settlement = models.ForeignKey(
         SettlementPage,
         verbose_name=_("населённый пункт"),
-        on_delete=models.PROTECT,
+        # Deleting a settlement deletes its libraries with it (they are its child pages).
+        on_delete=models.SET_NULL,
         related_name="libraries",
         editable=False,
         null=True,

@@ -5,38 +5,50 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminPageForm
 
 
-class CooperationPageForm(WagtailAdminPageForm):
+class HubPageForm(WagtailAdminPageForm):
+    """Runs the rules that need the page as submitted, with its inline rows linked to it.
+
+    Django cleans the form before it copies the values onto the page, and modelcluster's row
+    forms are not linked to the page while they validate; rules on the rows (a plan item in
+    its plan's year, a library of the cooperation's name) need both.
+    """
+
+    def _post_clean(self):
+        super()._post_clean()
+        for formset in self.formsets.values():
+            for form in formset.forms:
+                setattr(form.instance, formset.fk.name, self.instance)
+        self.clean_page()
+
+    def clean_page(self):
+        """Checks over the page and its rows together; errors go to the fields they concern."""
+
+
+class CooperationPageForm(HubPageForm):
     """Checks the join/leave history as a whole, which no single row can."""
 
-    def clean(self):
-        cleaned_data = super().clean()
+    def clean_page(self):
         from .models.cooperations import membership_history_errors
 
         formset = self.formsets.get("membership_changes")
         if formset is None or not formset.is_valid():
-            return cleaned_data
+            return
         rows = [
             form
             for form in formset.forms
             if form.cleaned_data and not form.cleaned_data.get("DELETE")
         ]
-        for form in rows:
-            form.instance.library = form.cleaned_data["library"]
-            form.instance.date = form.cleaned_data["date"]
-            form.instance.kind = form.cleaned_data["kind"]
-            form.instance.status = form.cleaned_data["status"]
         errors = membership_history_errors(
-            [form.instance for form in rows], cleaned_data.get("agreement_signed_on")
+            [form.instance for form in rows], self.instance.agreement_signed_on
         )
-        for form in rows:
-            if form.instance in errors:
-                form.add_error("date", errors[form.instance])
+        for change, message in errors:
+            form = next(form for form in rows if form.instance is change)
+            form.add_error("date", message)
         if errors:
             self.add_error(None, _("История участия противоречива: исправьте отмеченные записи."))
-        return cleaned_data
 
 
-class CooperationContentForm(WagtailAdminPageForm):
+class CooperationContentForm(HubPageForm):
     """Partner libraries are chosen among the cooperation's current members only."""
 
     def __init__(self, data=None, files=None, parent_page=None, *args, **kwargs):
@@ -77,15 +89,13 @@ class CooperationContentForm(WagtailAdminPageForm):
                 "Программа должна относиться к этому содружеству."
             )
 
-    def clean(self):
-        cleaned_data = super().clean()
+    def clean_page(self):
         parent = self.parent_page or (self.instance.get_parent() if self.instance.pk else None)
         if parent is not None and hasattr(self.instance, "clean_for_parent"):
             try:
                 self.instance.clean_for_parent(parent)
             except ValidationError as error:
                 self.add_error(None, error)
-        return cleaned_data
 
     def get_cooperation(self, parent_page):
         from .models.cooperations import CooperationPage

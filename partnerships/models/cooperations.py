@@ -138,33 +138,36 @@ def check_namesake(cooperation, library):
 
 
 def membership_history_errors(changes, signed_on=None):
-    """Check a history of changes in date order; return {change: message}.
+    """Check a history of changes in date order; return [(change, message), …].
 
     A library cannot join while it is a party, nor leave while it is not.
     """
-    errors = {}
+    errors = []
     members = set()
     for change in sorted(changes, key=lambda c: (c.date, c.pk or 0)):
         if change.status != MembershipChangeStatus.APPROVED:
             continue
         name = change.library.title
         if signed_on and change.date < signed_on:
-            errors[change] = _("Дата %(date)s раньше подписания Соглашения (%(signed)s).") % {
+            message = _("Дата %(date)s раньше подписания Соглашения (%(signed)s).") % {
                 "date": f"{change.date:%d.%m.%Y}",
                 "signed": f"{signed_on:%d.%m.%Y}",
             }
+            errors.append((change, message))
         elif change.kind == MembershipChangeKind.JOIN:
             if change.library_id in members:
-                errors[change] = _(
-                    "Библиотека «%(library)s» на эту дату уже участвует в Соглашении."
-                ) % {"library": name}
+                message = _("Библиотека «%(library)s» на эту дату уже участвует в Соглашении.") % {
+                    "library": name
+                }
+                errors.append((change, message))
             members.add(change.library_id)
         else:
             if change.library_id not in members:
-                errors[change] = _(
+                message = _(
                     "Библиотека «%(library)s» не может выйти из Соглашения: "
                     "на эту дату она в нём не участвует."
                 ) % {"library": name}
+                errors.append((change, message))
             members.discard(change.library_id)
     return errors
 

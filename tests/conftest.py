@@ -119,3 +119,13 @@ def admin_client(client, superuser):
     """The test client, logged in as the hub administrator."""
     client.force_login(superuser)
     return client
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Cached figures must not leak from one test's content into the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

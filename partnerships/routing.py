@@ -50,6 +50,3 @@ class DirectRoutingMixin:
                 page = model.objects.get(pk=pk)
                 return page.route(request, path_components[step:])
         raise Http404
-
-
-

@@ -1,12 +1,14 @@
 """Hub-wide figures and the newest activity, for any host page that shows them."""
 
 from django.core.cache import cache
+from django.db.models import Count
 from django.utils import timezone
 
 from .models import (
     ChroniclePage,
     CooperationPage,
     EventPage,
+    GazetteerSettlement,
     LibraryPage,
     PublicationPage,
     Region,
@@ -39,7 +41,7 @@ def forget_hub_figures(**kwargs):
 
 def count_hub_figures(locale_id):
     libraries = LibraryPage.objects.live().filter(locale_id=locale_id)
-    return {
+    figures = {
         "cooperations": CooperationPage.objects.live().filter(locale_id=locale_id).count(),
         "libraries": libraries.count(),
         "regions": Region.objects.filter(settlements__libraries__in=libraries.values("pk"))
@@ -49,6 +51,18 @@ def count_hub_figures(locale_id):
         .filter(locale_id=locale_id, starts_at__gte=timezone.now())
         .count(),
     }
+    figures.update(count_namesake_figures(locale_id))
+    return figures
+
+
+def count_namesake_figures(locale_id):
+    """How many settlements of the gazetteer share a name with a live cooperation, and in how
+    many regions: the partners still to be found. One query."""
+    names = CooperationPage.objects.live().filter(locale_id=locale_id).values("name_key")
+    return GazetteerSettlement.objects.filter(name_key__in=names).aggregate(
+        namesake_settlements=Count("pk"),
+        namesake_regions=Count("region", distinct=True),
+    )
 
 
 def latest_activity(locale_id, events=6, publications=4, chronicle=5):

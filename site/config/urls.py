@@ -24,6 +24,7 @@ if settings.DEBUG:
 # Russian pages live at /, English ones under /en/.
 urlpatterns += i18n_patterns(
     path("search/", search_views.search, name="search"),
+    path("tezki/", include("partnerships.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

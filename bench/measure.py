@@ -190,10 +190,29 @@ def build_plan(n, seed):
     )
     plan["work plan"] = sample_urls(WorkPlanPage, n, rng)
     plan["chronicle"] = sample_urls(ChroniclePage, n, rng)
+    plan.update(namesake_plan(n, rng))
     plan["search"] = cycle(
         [f"/search/?query={q}" for q in SEARCH_QUERIES] + ["/search/?query=библиотека&page=2"], n
     )
     return plan
+
+
+def namesake_plan(n, rng):
+    """The partner finder at full gazetteer size: suggestions, a chosen settlement, a name page."""
+    from urllib.parse import quote
+
+    from partnerships.models import GazetteerSettlement
+
+    ids = list(GazetteerSettlement.objects.order_by("pk").values_list("pk", flat=True))
+    if not ids:
+        return {}
+    chosen = GazetteerSettlement.objects.filter(pk__in=rng.sample(ids, min(n, len(ids))))
+    names = [settlement.name_key for settlement in chosen]
+    return {
+        "finder suggest": cycle([f"/tezki/suggest/?q={quote(name[:3])}" for name in names], n),
+        "finder settlement": cycle([f"/tezki/?settlement={s.pk}" for s in chosen], n),
+        "namesake page": cycle([f"/tezki/{quote(name)}/" for name in names], n),
+    }
 
 
 class Runner:

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from partnerships.gazetteer import GazetteerFileError, import_gazetteer
+from partnerships.setup import refresh_planner_statistics
 
 
 class Command(BaseCommand):
@@ -33,5 +34,7 @@ class Command(BaseCommand):
         except GazetteerFileError as error:
             raise CommandError(str(error)) from error
 
+        if not options["dry_run"]:
+            refresh_planner_statistics()
         for line in report.summary_lines():
             self.stdout.write(line)

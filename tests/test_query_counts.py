@@ -18,6 +18,7 @@ from partnerships.choices import MembershipChangeKind
 from partnerships.factories import (
     ChronicleFactory,
     CooperationFactory,
+    DistrictFactory,
     EventFactory,
     LibraryFactory,
     ProgramFactory,
@@ -74,8 +75,13 @@ def namesake_libraries(name, count, start=0):
     """`count` libraries in settlements called `name`, each in its own region."""
     libraries = []
     for index, region in enumerate(regions(start + count)[start:], start=start):
+        # Each with a district: the namesake cards show it, which once cost a query per card.
         settlement = SettlementFactory(
-            name=name, title=f"{name} ({region.name})", region=region, image=image(f"село {index}")
+            name=name,
+            title=f"{name} ({region.name})",
+            region=region,
+            district=DistrictFactory(region=region, name=f"Район {index}"),
+            image=image(f"село {index}"),
         )
         libraries.append(
             LibraryFactory(

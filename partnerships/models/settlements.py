@@ -125,7 +125,7 @@ class SettlementPage(ChoiceLabelsMixin, IntroMixin, ImageMixin, Page):
             SettlementPage.objects.live()
             .filter(name_key=name_key, locale_id=self.locale_id)
             .exclude(pk=self.pk)
-            .select_related("region")
+            .select_related("region", "district")
             .order_by("region__name", "title")[:NAMESAKES_SHOWN]
         )
         context["cooperation"] = (

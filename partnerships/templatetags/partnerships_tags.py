@@ -7,7 +7,7 @@ the depth of the page; the rest are formatting helpers that never touch the data
 from django import template
 from django.apps import apps
 from django.db.models import Q, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Concat
 from django.utils import formats, timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -68,7 +68,14 @@ def _frame_for_request(request):
         home_path = Coalesce(Subquery(translated.values("path")[:1]), home_path)
     rows = list(
         Page.objects.filter(
-            Q(path=home_path) | Q(depth=root.depth + 1, live=True, path__startswith=home_path)
+            Q(path=home_path)
+            # A range on the (depth, path) index, where a LIKE would read the whole tree.
+            | Q(
+                depth=root.depth + 1,
+                live=True,
+                path__gt=home_path,
+                path__lte=Concat(home_path, Value("Z" * STEPLEN)),
+            )
         )
         .select_related("content_type")
         .order_by("path")

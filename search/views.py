@@ -1,26 +1,100 @@
-from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.http import JsonResponse
 from django.template.response import TemplateResponse
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_safe
 from wagtail.contrib.search_promotions.models import Query
-from wagtail.models import Locale, Page
 
-MAX_QUERY_LENGTH = 200
+from search import facets
+from search.query import MAX_QUERY_LENGTH, ParamsError, clean_text, read_params
+from search.service import EngineUnavailable, HubSearch, Outcome, record_hit
+
+POPULAR_QUERIES = 8
 
 
+def _popular_queries():
+    return [query.query_string for query in Query.get_most_popular()[:POPULAR_QUERIES]]
+
+
+@require_safe
 def search(request):
-    query = request.GET.get("query", "").strip()[:MAX_QUERY_LENGTH]
-    results = Page.objects.none()
-    if query:
-        results = (
-            Page.objects.live().public().filter(locale=Locale.get_active()).specific().search(query)
-        )
-        Query.get(query).add_hit()
-    paginator = Paginator(results, 10)
+    """The search page: results, facets, sorting, pages; 400 for a parameter it cannot read."""
     try:
-        page = paginator.page(request.GET.get("page", 1))
-    except PageNotAnInteger:
-        page = paginator.page(1)
-    except EmptyPage:
-        page = paginator.page(paginator.num_pages)
-    return TemplateResponse(
-        request, "search/search.html", {"search_query": query, "search_results": page}
-    )
+        params = read_params(request.GET, facets.type_labels())
+    except ParamsError as error:
+        text, _truncated = clean_text(request.GET.get("query", ""))
+        return TemplateResponse(
+            request,
+            "search/search_page.html",
+            {"search_query": text, "error": str(error)},
+            status=400,
+        )
+    hub = HubSearch(request=request)
+    try:
+        outcome = hub.run(params)
+        unavailable = False
+    except EngineUnavailable:
+        outcome, unavailable = Outcome(params=params, degraded=True), True
+    if params.query and params.page == 1 and not params.filters and not unavailable:
+        record_hit(params.query.text)
+    context = {
+        "search_query": params.query.text,
+        "params": params,
+        "outcome": outcome,
+        "search_results": outcome.page,
+        "unavailable": unavailable,
+        "facet_groups": _facet_groups(request, outcome),
+        "active_filters": _active_filters(request, outcome),
+        "popular_queries": _popular_queries() if not outcome.hits else [],
+        "max_query_length": MAX_QUERY_LENGTH,
+    }
+    return TemplateResponse(request, "search/search_page.html", context)
+
+
+FACET_TITLES = {
+    "type": _("Что искать"),
+    "cooperation": _("Содружество"),
+    "region": _("Регион"),
+    "year": _("Год"),
+}
+
+
+def _url_with(request, name, value):
+    """This search's address with one facet set (or removed, for None), from page 1."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    if value is None:
+        query.pop(name, None)
+    else:
+        query[name] = value
+    return "?" + query.urlencode()
+
+
+def _facet_groups(request, outcome):
+    groups = []
+    for name, title in FACET_TITLES.items():
+        values = outcome.facets.get(name, [])
+        for value in values:
+            value.url = _url_with(request, name, None if value.selected else value.value)
+        if values:
+            groups.append({"name": name, "title": title, "values": values})
+    return groups
+
+
+def _active_filters(request, outcome):
+    """The selected facet values, each with the address that removes it."""
+    return [
+        {"title": FACET_TITLES[name], "label": value.label, "url": _url_with(request, name, None)}
+        for name in FACET_TITLES
+        for value in outcome.facets.get(name, [])
+        if value.selected
+    ]
+
+
+@require_safe
+def suggest(request):
+    """Suggestions as you type: {"query", "suggestions": [{"title", "url", "type"}]}."""
+    text, _truncated = clean_text(request.GET.get("q", ""))
+    suggestions = HubSearch(request=request).suggest(text)
+    response = JsonResponse({"query": text, "suggestions": suggestions})
+    response["Cache-Control"] = "max-age=60"
+    return response

@@ -140,9 +140,43 @@ WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xl
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 
-WAGTAILSEARCH_BACKENDS = {
-    "default": {"BACKEND": "wagtail.search.backends.database"},
-}
+# --- Search ------------------------------------------------------------------------------------
+# Russian on every tier. The database always keeps an index of its own: SQLite (embedded
+# default, stems made in Python) or PostgreSQL (the `russian` configuration). OPENSEARCH_URL, or
+# ELASTICSEARCH_URL with ELASTICSEARCH_VERSION (8 or 9), makes that cluster the default backend;
+# the database index stays as "database", the fallback of the search page while the cluster is
+# unreachable. Comma-separated URLs; user:password@ in a URL is passed on to the client.
+if IS_POSTGRES:
+    SEARCH_DATABASE_BACKEND = {
+        "BACKEND": "search.backends.postgres_russian",
+        "SEARCH_CONFIG": "russian",
+    }
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    SEARCH_DATABASE_BACKEND = {"BACKEND": "search.backends.sqlite_russian"}
+else:
+    SEARCH_DATABASE_BACKEND = {"BACKEND": "wagtail.search.backends.database"}
+
+SEARCH_ENGINE_URLS = env_list("OPENSEARCH_URL") or env_list("ELASTICSEARCH_URL")
+if SEARCH_ENGINE_URLS:
+    if env_list("OPENSEARCH_URL"):
+        SEARCH_ENGINE_BACKEND = "search.backends.opensearch2"
+    else:
+        ELASTICSEARCH_VERSION = os.environ.get("ELASTICSEARCH_VERSION", "9").strip()
+        if ELASTICSEARCH_VERSION not in ("8", "9"):
+            raise ValueError("ELASTICSEARCH_VERSION must be 8 or 9 (the cluster's major version).")
+        SEARCH_ENGINE_BACKEND = "search.backends.elasticsearch" + ELASTICSEARCH_VERSION
+    WAGTAILSEARCH_BACKENDS = {
+        "default": {
+            "BACKEND": SEARCH_ENGINE_BACKEND,
+            "URLS": SEARCH_ENGINE_URLS,
+            "INDEX_PREFIX": os.environ.get("SEARCH_INDEX_PREFIX", "tezki-"),
+            "TIMEOUT": int(os.environ.get("SEARCH_TIMEOUT", "5")),
+        },
+        "database": SEARCH_DATABASE_BACKEND,
+    }
+else:
+    WAGTAILSEARCH_BACKENDS = {"default": SEARCH_DATABASE_BACKEND}
+# --- end of search -----------------------------------------------------------------------------
 
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 

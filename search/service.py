@@ -1,0 +1,447 @@
+"""The hub's search: one box over every page type and the documents, in the active locale.
+
+The engine ranks (SQLite, PostgreSQL or OpenSearch/Elasticsearch, whichever the settings
+choose); facets, dates and filters come from the database (search.facets). A query is tried
+as typed (every word), then with its unknown words corrected to the hub's own words, then
+with the engine's typo tolerance, then with any of its words; the first try that finds
+something is shown. When the engine cannot answer, the database index (the "database"
+backend) answers instead and the page says so.
+"""
+
+import json
+import logging
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.db import NotSupportedError, ProgrammingError, transaction
+from django.utils.functional import cached_property
+from django.utils.safestring import mark_safe
+from modelsearch.backends import get_search_backend
+from modelsearch.index import SearchField
+from modelsearch.utils import normalise_query_string
+from wagtail.contrib.search_promotions.models import Query, SearchPromotion
+from wagtail.documents import get_document_model
+from wagtail.models import Locale, Page
+
+from partnerships.models import EventPage
+from search import facets, spelling
+from search.query import highlight_query, parse_query
+from search.russian import Highlighter, analyse, words
+
+logger = logging.getLogger(__name__)
+
+PER_PAGE = 10
+# Ranked hits per kind (pages, documents) that facets, date sorting and counts work on.
+WINDOW = 300
+MODES = ("exact", "corrected", "fuzzy", "any")
+# Reciprocal-rank fusion of pages and documents: 1 / (K + rank), documents weighted lower.
+RRF_K = 10
+DOCUMENT_WEIGHT = 0.8
+SUGGESTIONS = 8
+
+
+class EngineUnavailable(Exception):
+    """Neither the engine nor a database fallback could answer."""
+
+
+def fallback_alias():
+    return "database" if "database" in settings.WAGTAILSEARCH_BACKENDS else None
+
+
+_backends = {}
+
+
+def backend(alias):
+    """The configured backend, made once per configuration: an engine backend holds a client
+    with its connection pool, which should outlive a single request."""
+    config = settings.WAGTAILSEARCH_BACKENDS.get(alias)
+    key = (alias, json.dumps(config, sort_keys=True, default=str))
+    if key not in _backends:
+        _backends[key] = get_search_backend(alias)
+    return _backends[key]
+
+
+@dataclass
+class Outcome:
+    params: object
+    mode: str = ""
+    hits: list = field(default_factory=list)
+    page: object = None
+    facets: dict = field(default_factory=dict)
+    degraded: bool = False
+    suggestion: str | None = None
+    promotions: list = field(default_factory=list)
+    hinted_types: list = field(default_factory=list)
+    unfiltered_total: int = 0
+    corrected: str = ""
+    # More hits than WINDOW: counts and facets cover the best-ranked WINDOW only.
+    capped: bool = False
+
+    @property
+    def total(self):
+        return len(self.hits)
+
+
+class Backends:
+    """The engine, and the database backend to fall back on when the engine is down."""
+
+    def __init__(self, alias=None):
+        self.alias = alias or "default"
+        self.degraded = False
+
+    @cached_property
+    def primary(self):
+        return backend(self.alias)
+
+    @cached_property
+    def fallback(self):
+        alias = fallback_alias()
+        return backend(alias) if alias and alias != self.alias else None
+
+    def call(self, action):
+        """action(backend); on the engine's unavailability, action(fallback)."""
+        if not self.degraded:
+            errors = getattr(self.primary, "unavailable_errors", ())
+            try:
+                return action(self.primary)
+            except errors as error:
+                logger.warning("Search engine unavailable, using the database: %s", error)
+                self.degraded = True
+        if self.fallback is None:
+            raise EngineUnavailable
+        return action(self.fallback)
+
+
+def ranked_pks(backend, query, queryset):
+    results = backend.search(query, queryset, operator=None)[:WINDOW]
+    pks = getattr(results, "pks", None)
+    if pks is not None:
+        return pks()
+    return [obj.pk for obj in results]
+
+
+def _safely(backend, action):
+    """Run a database backend's query in a savepoint: a missing PostgreSQL extension (fuzzy
+    search needs pg_trgm) must not break the rest of the request's transaction."""
+    if not getattr(backend, "is_database", False):
+        return action()
+    try:
+        with transaction.atomic():
+            return action()
+    except NotImplementedError:
+        return []
+    except (NotSupportedError, ProgrammingError) as error:
+        logger.warning("Search mode unavailable on this database: %s", error)
+        return []
+
+
+class HubSearch:
+    """The search page's pipeline. engine_only=True leaves out what the hub adds to the
+    engine's ranking (spelling correction, type, kind and settlement-name hints): the
+    relevance command uses it to show what each engine does alone."""
+
+    def __init__(self, locale=None, alias=None, request=None, engine_only=False):
+        self.locale = locale or Locale.get_active()
+        self.backends = Backends(alias)
+        self.request = request
+        self.engine_only = engine_only
+        self.capped = False
+
+    # ------------------------------------------------------------ querysets
+
+    def pages(self):
+        return Page.objects.live().public().filter(locale=self.locale)
+
+    def documents(self):
+        return get_document_model().objects.filter(collection_id__in=facets.public_collection_ids())
+
+    # ------------------------------------------------------------ ranking
+
+    def _ranked(self, query):
+        def action(backend):
+            pages = _safely(backend, lambda: ranked_pks(backend, query, self.pages()))
+            documents = _safely(backend, lambda: ranked_pks(backend, query, self.documents()))
+            return pages, documents
+
+        return self.backends.call(action)
+
+    def find(self, parsed):
+        """(mode, hits, the query that found them) for the first mode that finds anything.
+
+        Modes: exact (every word), corrected (every word, with the words the hub does not
+        know replaced by its nearest words), fuzzy (the engine's typo tolerance), any (any
+        of the words).
+        """
+        for mode in MODES:
+            effective = parsed
+            if mode == "corrected" and self.engine_only:
+                continue
+            if mode == "corrected":
+                suggestion = spelling.suggest(parsed.all_words, self.locale)
+                if not suggestion:
+                    continue
+                effective = parse_query(suggestion)
+            query = effective.engine_query("exact" if mode == "corrected" else mode)
+            if query is None:
+                continue
+            if mode == "any" and len(parsed.content_words()) + len(parsed.phrases) < 2:
+                continue
+            pages, documents = self._ranked(query)
+            self.capped = len(pages) >= WINDOW or len(documents) >= WINDOW
+            if pages or documents:
+                return mode, self._fuse(pages, documents), effective
+        return "", [], parsed
+
+    @staticmethod
+    def _fuse(pages, documents):
+        scored = [(1 / (RRF_K + rank), facets.Hit("page", pk)) for rank, pk in enumerate(pages)]
+        scored += [
+            (DOCUMENT_WEIGHT / (RRF_K + rank), facets.Hit(facets.DOCUMENT, pk))
+            for rank, pk in enumerate(documents)
+        ]
+        scored.sort(key=lambda item: -item[0])
+        return [hit for _score, hit in scored]
+
+    # ------------------------------------------------------------ the search page
+
+    def rank(self, parsed):
+        """(mode, hits, the query that found them, hinted types), hits in their final order
+        and described for the facets.
+
+        Hints reorder: the types the query names («библиотеки …») come first, and a query
+        that is only a settlement's name («Никольском») puts the cooperation and the
+        settlements of that name first.
+        """
+        mode, hits, effective = self.find(parsed)
+        if self.engine_only:
+            facets.describe(hits, self.locale)
+            return mode, hits, effective, []
+        kinds = effective.kind_hints()
+        if kinds and effective.only_names_kinds():
+            hits = self._with_kind_events(hits, kinds)
+        facets.describe(hits, self.locale)
+        hints = effective.type_hints() + (["eventpage"] if kinds else [])
+        if spelling.names_only(effective.content_stems(), self.locale):
+            hints += [key for key in ("cooperationpage", "settlementpage") if key not in hints]
+        if hints:
+            hits = _hinted_first(hits, hints, kinds)
+        return mode, hits, effective, hints
+
+    def run(self, params):
+        parsed = params.query
+        outcome = Outcome(params=params)
+        if not parsed:
+            return outcome
+        mode, hits, effective, outcome.hinted_types = self.rank(parsed)
+        outcome.mode = mode
+        if effective is not parsed:
+            outcome.corrected = effective.text
+        outcome.degraded = self.backends.degraded
+        outcome.capped = self.capped
+
+        filters = params.filters
+        outcome.unfiltered_total = len(hits)
+        outcome.facets = facets.count_facets(hits, filters, self.locale)
+        shown = [hit for hit in hits if hit.matches(filters)]
+        if params.sort == "date":
+            shown.sort(key=lambda hit: (hit.date is not None, hit.date), reverse=True)
+        outcome.hits = shown
+        paginator = Paginator(shown, PER_PAGE)
+        outcome.page = paginator.get_page(min(params.page, paginator.num_pages))
+        self._decorate(list(outcome.page), effective, mode)
+
+        if mode not in ("exact", "corrected"):
+            outcome.suggestion = spelling.suggest(parsed.all_words, self.locale)
+        if params.page == 1 and not filters:
+            outcome.promotions = promotions(parsed.text, self.locale)
+        return outcome
+
+    def _with_kind_events(self, hits, kinds):
+        """A query that only names a kind («семинары») lists every event of that kind."""
+        seen = {hit.key for hit in hits}
+        extra = [
+            facets.Hit("page", pk)
+            for pk in facets.kind_event_pks(kinds, self.locale)
+            if ("page", pk) not in seen
+        ]
+        return hits + extra
+
+    # ------------------------------------------------------------ what a hit shows
+
+    def _decorate(self, hits, parsed, mode):
+        if not hits:
+            return
+        highlighter = Highlighter(parsed.stems, fuzzy=mode == "fuzzy")
+        page_pks = [hit.pk for hit in hits if hit.kind == "page"]
+        document_pks = [hit.pk for hit in hits if hit.kind == facets.DOCUMENT]
+        pages = {page.pk: page for page in Page.objects.filter(pk__in=page_pks).specific()}
+        documents = get_document_model().objects.in_bulk(document_pks)
+        descriptions = facets.document_descriptions(document_pks, self.locale)
+        engine_marks = self._engine_highlights(parsed, mode, page_pks, document_pks)
+        labels = facets.type_labels()
+        for hit in hits:
+            hit.type_label = labels.get(hit.type) or facets.other_type_label()
+            obj = pages.get(hit.pk) if hit.kind == "page" else documents.get(hit.pk)
+            hit.object = obj
+            if obj is None:
+                continue
+            marks = engine_marks.get(hit.key, {})
+            if hit.kind == "page":
+                hit.url = obj.get_url(self.request) or ""
+                texts = list(page_texts(obj))
+            else:
+                hit.url = obj.url
+                hit.description = descriptions.get(hit.pk, "")
+                texts = [hit.description]
+            hit.title_html = marks.get("title") or highlighter.mark(obj.title)
+            snippet = next((html for name, html in marks.items() if name != "title"), None)
+            if snippet is None:
+                snippet = next(
+                    (found for text in texts if (found := highlighter.fragment(text))), None
+                )
+            hit.snippet_html = snippet or plain_summary(texts)
+
+    def _engine_highlights(self, parsed, mode, page_pks, document_pks):
+        """{(kind, pk): {field: html}} from an engine that highlights, else empty."""
+        engine = self.backends.primary
+        if self.backends.degraded or getattr(engine, "is_database", True):
+            return {}
+        query = highlight_query(parsed, mode)
+        if query is None:
+            return {}
+        found = {}
+        try:
+            for kind, model, pks in (
+                ("page", Page, page_pks),
+                (facets.DOCUMENT, get_document_model(), document_pks),
+            ):
+                if not pks:
+                    continue
+                results = engine.search(query, model.objects.filter(pk__in=pks))[: len(pks)]
+                if not hasattr(results, "highlights"):
+                    return {}
+                for pk, marks in results.highlights().items():
+                    # The engine escapes the text (encoder "html") and adds only <mark>.
+                    found[(kind, pk)] = {name: mark_safe(html) for name, html in marks.items()}  # noqa: S308
+        except engine.unavailable_errors as error:
+            logger.warning("Search engine highlighting unavailable: %s", error)
+            return {}
+        return found
+
+    # ------------------------------------------------------------ suggestions as you type
+
+    def suggest(self, text, limit=SUGGESTIONS):
+        typed = words(text)[:8]
+        if not typed or not any(len(word) >= 2 for word in typed):
+            return []
+
+        def action(backend):
+            results = backend.autocomplete(" ".join(typed), self.pages())[:limit]
+            return list(results)
+
+        try:
+            found = self.backends.call(action)
+        except EngineUnavailable:
+            return []
+        pages = Page.objects.filter(pk__in=[page.pk for page in found]).specific()
+        by_pk = {page.pk: page for page in pages}
+        labels = facets.type_labels()
+        out = []
+        for page in found:
+            page = by_pk.get(page.pk)
+            if page is None:
+                continue
+            out.append(
+                {
+                    "title": page.title,
+                    "url": page.get_url(self.request) or "",
+                    "type": str(page._meta.verbose_name),
+                    "section": str(labels.get(page._meta.model_name, "")),
+                }
+            )
+        return out
+
+
+def _hinted_first(hits, hints, kinds):
+    """Hits of the types (and event kinds) the query names come first, in the order named."""
+    rank = {key: position for position, key in enumerate(hints)}
+    kind_pks = set()
+    if kinds:
+        kind_pks = set(
+            EventPage.objects.filter(
+                pk__in=[hit.pk for hit in hits if hit.type == "eventpage"], kind__in=kinds
+            ).values_list("pk", flat=True)
+        )
+
+    def key(item):
+        position, hit = item
+        if hit.kind == "page" and hit.pk in kind_pks:
+            return (-1, position)
+        return (rank.get(hit.type, len(rank)), position)
+
+    return [hit for _position, hit in sorted(enumerate(hits), key=key)]
+
+
+def page_texts(page):
+    """The page's searchable texts other than its title, in the order of its search fields."""
+    description = getattr(page, "search_description", "")
+    if description:
+        yield description
+    for search_field in page.get_search_fields():
+        if not isinstance(search_field, SearchField) or search_field.field_name == "title":
+            continue
+        value = search_field.get_value(page)
+        if isinstance(value, (list, tuple)):
+            value = " ".join(str(item) for item in value)
+        if isinstance(value, str) and value.strip():
+            yield value
+
+
+def plain_summary(texts, size=220):
+    for text in texts:
+        text = " ".join((text or "").split())
+        if text:
+            return text if len(text) <= size else text[:size].rsplit(" ", 1)[0] + " …"
+    return ""
+
+
+def _promotion_key(text):
+    return " ".join(words(text))
+
+
+def promotions(text, locale):
+    """Editors' promoted results for the query, in the active locale. «ёлка» and «елка», or
+    «Ёлка!», are one query: promotions are few, so they are matched here, folded."""
+    key = _promotion_key(text)
+    if not key:
+        return []
+    found = []
+    for promotion in SearchPromotion.objects.select_related("query", "page").order_by(
+        "sort_order", "pk"
+    ):
+        if _promotion_key(promotion.query.query_string) != key:
+            continue
+        if promotion.page_id:
+            page = promotion.page.specific.localized
+            if not page.live or page.locale_id != locale.pk:
+                continue
+            found.append(
+                {"title": page.title, "url": page.get_url(), "text": promotion.description}
+            )
+        elif promotion.external_link_url:
+            found.append(
+                {
+                    "title": promotion.external_link_text or promotion.external_link_url,
+                    "url": promotion.external_link_url,
+                    "text": promotion.description,
+                }
+            )
+    return found
+
+
+def record_hit(text):
+    """Count the query for the editors' «popular searches» (only meaningful queries)."""
+    normalised = normalise_query_string(" ".join(words(text)))[:255]
+    if normalised and analyse(normalised):
+        Query.get(normalised).add_hit()

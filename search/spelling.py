@@ -1,0 +1,103 @@
+"""The hub's own words: spelling suggestions («Возможно, вы искали …») and settlement names.
+
+The vocabulary is the words of the active locale's live page titles, introductions and
+names, and of document titles: the words a reader is likely to look for. It is cached and
+rebuilt when pages are published, unpublished or deleted.
+"""
+
+import hashlib
+from collections import Counter
+
+from django.apps import apps
+from django.core.cache import cache
+from django.db.models import Count, Max
+from wagtail.documents import get_document_model
+from wagtail.models import Page
+
+from partnerships.models import CooperationPage, LibraryPage, SettlementPage
+from search.russian import edit_distance, fold, fuzziness, stem, words
+
+CACHE_SECONDS = 600
+MIN_WORD_LENGTH = 3
+
+
+def _stamp(locale):
+    pages = (
+        Page.objects.live()
+        .filter(locale=locale)
+        .aggregate(n=Count("pk"), t=Max("last_published_at"))
+    )
+    documents = get_document_model().objects.aggregate(n=Count("pk"), t=Max("created_at"))
+    stamp = f"{pages['n']}-{pages['t']}-{documents['n']}-{documents['t']}"
+    return hashlib.sha256(stamp.encode()).hexdigest()[:16]
+
+
+def _models_with_intro():
+    return [
+        model
+        for model in apps.get_models()
+        if issubclass(model, Page) and any(f.name == "intro" for f in model._meta.local_fields)
+    ]
+
+
+def _texts(locale):
+    live = {"live": True, "locale": locale}
+    yield from Page.objects.filter(**live).values_list("title", flat=True)
+    for model in _models_with_intro():
+        yield from model.objects.filter(**live).values_list("intro", flat=True)
+    yield from SettlementPage.objects.filter(**live).values_list("name", flat=True)
+    yield from LibraryPage.objects.filter(**live).values_list("official_name", flat=True)
+    yield from CooperationPage.objects.filter(**live).values_list("settlement_name", flat=True)
+    yield from get_document_model().objects.values_list("title", flat=True)
+
+
+def _name_stems(locale):
+    live = {"live": True, "locale": locale}
+    names = [
+        *SettlementPage.objects.filter(**live).values_list("name", flat=True),
+        *CooperationPage.objects.filter(**live).values_list("settlement_name", flat=True),
+    ]
+    return frozenset(stem(word) for name in names for word in words(name))
+
+
+def vocabulary(locale):
+    """(Counter of folded words, their stems, stems of settlement names), cached."""
+    key = f"tezki-search-vocabulary:{locale.pk}:{_stamp(locale)}"
+    found = cache.get(key)
+    if found is None:
+        counter = Counter()
+        for text in _texts(locale):
+            counter.update(word for word in words(text or "") if len(word) >= MIN_WORD_LENGTH)
+        found = (counter, frozenset(stem(word) for word in counter), _name_stems(locale))
+        cache.set(key, found, CACHE_SECONDS)
+    return found
+
+
+def names_only(stems, locale):
+    """True when every stem is a word of a settlement name: «Никольском», «в Алексеевке»."""
+    return bool(stems) and set(stems) <= vocabulary(locale)[2]
+
+
+def suggest(query_words, locale):
+    """The query with its unknown words replaced by the nearest known ones, or None."""
+    counter, stems, _names = vocabulary(locale)
+    changed = False
+    out = []
+    for word in query_words:
+        folded = fold(word)
+        if len(folded) < MIN_WORD_LENGTH or folded in counter or stem(folded) in stems:
+            out.append(word)
+            continue
+        limit = fuzziness(folded)
+        scored = [
+            (edit_distance(folded, known, limit), -count, known)
+            for known, count in counter.items()
+            if abs(len(known) - len(folded)) <= limit
+        ]
+        scored = [item for item in scored if item[0] <= limit]
+        if scored:
+            out.append(min(scored)[2])
+            changed = True
+        else:
+            out.append(word)
+    return " ".join(out) if changed else None

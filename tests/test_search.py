@@ -1,0 +1,309 @@
+"""The search page on every tier: Russian word forms, ё/е, typos, phrases, highlighting,
+facets, sorting, pages, suggestions as you type, promotions, the active locale."""
+
+import pytest
+from modelsearch.backends import get_search_backend
+from modelsearch.query import Fuzzy
+from wagtail.contrib.search_promotions.models import Query, SearchPromotion
+from wagtail.models import Locale, Page
+
+from partnerships.factories import (
+    LibraryFactory,
+)
+from partnerships.models import EventPage, LibraryPage
+from search.query import parse_query
+from search.service import HubSearch
+from tests import test_search_support as support
+from tests.test_search_support import ELKA, FILIAL, NIKOLSKAYA, YOLKA, hits, outcome, titles
+
+tier = support.tier
+opensearch_indices = support.opensearch_indices
+content = support.content
+
+# --- Russian: word forms, ё, typos -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("query", ["библиотеки", "библиотекой", "библиотеку"])
+def test_word_forms_of_library_find_the_libraries(client, tier, content, query):
+    found = titles(tier.search(client, query))
+    assert {NIKOLSKAYA, FILIAL, "Алексеевская библиотека"} <= set(found)
+
+
+def test_librarian_query_puts_nikolskoe_libraries_first(client, tier, content):
+    found = titles(tier.search(client, "библиотеки Никольского"))
+    assert set(found[:2]) == {NIKOLSKAYA, FILIAL}
+    assert "Алексеевская библиотека" not in found
+
+
+def test_prepositional_case_of_a_settlement_finds_it(client, tier, content):
+    found = titles(tier.search(client, "Никольском"))
+    assert found[0] == "Содружество «Никольское»"
+    assert {"Никольское (Белгородская область)", "Никольское (Курская область)"} <= set(found)
+    assert "Алексеевка (Курская область)" not in found
+
+
+@pytest.mark.parametrize("query", ["ёлка", "елка", "ЁЛКА", "Елки"])
+def test_yo_and_ye_match_each_other(client, tier, content, query):
+    found = titles(tier.search(client, query))
+    assert {YOLKA, ELKA} <= set(found)
+    assert NIKOLSKAYA not in found
+
+
+def test_typo_finds_the_libraries_and_says_what_it_searched(client, tier, content):
+    response = tier.search(client, "библиатека")
+    assert {NIKOLSKAYA, FILIAL} <= set(titles(response))
+    assert outcome(response).mode in {"corrected", "fuzzy"}
+    assert "библиотека" in response.content.decode()
+
+
+def test_engine_typo_tolerance_without_the_hub_vocabulary(tier, content):
+    """Each engine's own typo tolerance (SQLite: index terms within edit distance, PostgreSQL:
+    trigrams, OpenSearch: fuzziness), below the page's spelling correction."""
+    tier.refresh()
+    backend = get_search_backend("default")
+    found = {page.title for page in backend.search(Fuzzy("библиатека"), Page.objects.live())}
+    assert {NIKOLSKAYA, FILIAL} <= found
+
+
+def test_phrase_needs_the_words_together(client, tier, content):
+    found = titles(tier.search(client, '"Никольские встречи"'))
+    assert found == ["Краеведческий сборник «Никольские встречи»"]
+
+
+def test_stop_words_alone_find_nothing_and_say_so(client, tier, content):
+    response = tier.search(client, "и в на")
+    assert response.status_code == 200
+    assert titles(response) == []
+    assert "Ничего не найдено" in response.content.decode()
+
+
+# --- highlighting ------------------------------------------------------------------------------
+
+
+def test_matches_are_marked_in_title_and_fragment(client, tier, content):
+    response = tier.search(client, "краеведческой")
+    by_title = {hit.object.title: hit for hit in hits(response)}
+    seminar = by_title["Семинар «Краеведческий фонд»"]
+    assert "<mark>Краеведческий</mark>" in seminar.title_html
+    assert "<mark>краеведческую</mark>" in seminar.snippet_html
+    html = response.content.decode()
+    assert "<mark>Краеведческий</mark>" in html
+
+
+def test_highlighted_text_is_escaped(client, tier, content):
+    LibraryFactory(
+        parent=content["villages"][0],
+        title="Библиотека <script>alert(1)</script>",
+        intro="Читальня <b>и</b> клуб.",
+    )
+    response = tier.search(client, "читальня")
+    html = response.content.decode()
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;" in html
+
+
+def test_opensearch_highlights_come_from_the_engine(tier, content):
+    """The engine marks the matches itself; the database tiers mark them in Python."""
+    tier.refresh()
+    page = content["events"][2]
+    marks = HubSearch(locale=Locale.get_default())._engine_highlights(
+        parse_query("краеведческой коллекции"), "exact", [page.pk], []
+    )
+    if not tier.is_engine:
+        assert marks == {}
+        return
+    assert "<mark>Краеведческий</mark>" in marks[("page", page.pk)]["title"]
+    assert "<mark>коллекцию</mark>" in marks[("page", page.pk)]["intro"]
+
+
+# --- facets, sorting, pages --------------------------------------------------------------------
+
+
+def facet(response, name):
+    return {value.label: value.count for value in outcome(response).facets.get(name, [])}
+
+
+def test_facets_count_types_regions_cooperations_years(client, tier, content, kursk, belgorod):
+    response = tier.search(client, "библиотека")
+    types = facet(response, "type")
+    assert types["библиотеки-партнёры"] == 3
+    regions = facet(response, "region")
+    assert regions[kursk.name] >= 2
+    assert regions[belgorod.name] >= 1
+    assert facet(response, "cooperation")["Никольское"] >= 2
+    html = response.content.decode()
+    assert "search-facet" in html
+
+
+def test_region_filter_keeps_only_that_region(client, tier, content, kursk):
+    response = tier.search(client, "библиотека", region=kursk.code, type="librarypage")
+    assert set(titles(response)) == {FILIAL, "Алексеевская библиотека"}
+    # Other facets are counted within the selected region.
+    assert facet(response, "type")["библиотеки-партнёры"] == 2
+
+
+def test_cooperation_and_year_filters(client, tier, content):
+    cooperation = content["cooperation"]
+    response = tier.search(client, "библиотека", cooperation=str(cooperation.pk))
+    found = set(titles(response))
+    assert {NIKOLSKAYA, FILIAL} <= found
+    assert "Алексеевская библиотека" not in found
+    response = tier.search(client, "Никольские", year="2023")
+    assert titles(response) == ["Краеведческий сборник «Никольские встречи»"]
+
+
+def test_sort_by_date_puts_the_newest_first(client, tier, content):
+    response = tier.search(client, "ёлка", sort="date")
+    assert titles(response)[:2] == [ELKA, YOLKA]
+
+
+def test_pages_of_results(client, tier, content):
+    village = content["villages"][2]
+    for number in range(12):
+        LibraryFactory(parent=village, title=f"Передвижная библиотека № {number + 1}")
+    first = tier.search(client, "передвижная")
+    assert outcome(first).total == 12
+    assert len(titles(first)) == 10
+    second = tier.search(client, "передвижная", page="2")
+    assert len(titles(second)) == 2
+    beyond = tier.search(client, "передвижная", page="50")
+    assert beyond.status_code == 200
+    assert titles(beyond) == titles(second)
+
+
+# --- suggestions as you type -------------------------------------------------------------------
+
+
+def test_suggestions_json(client, tier, content):
+    tier.refresh()
+    data = client.get("/search/suggest/", {"q": "нико"}).json()
+    suggested = {item["title"] for item in data["suggestions"]}
+    assert "Никольское (Белгородская область)" in suggested
+    assert all(item["url"].startswith("/") for item in data["suggestions"])
+
+
+def test_suggestions_fold_yo(client, tier, content):
+    tier.refresh()
+    for typed in ("ёлк", "елк"):
+        data = client.get("/search/suggest/", {"q": typed}).json()
+        assert {YOLKA, ELKA} <= {item["title"] for item in data["suggestions"]}, typed
+
+
+def test_search_page_works_without_javascript(client, tier, content):
+    response = tier.search(client, "библиотека")
+    html = response.content.decode()
+    assert 'method="get"' in html
+    assert 'name="query"' in html
+    assert "js/search.js" in html
+    assert "Никольская сельская <mark>библиотека</mark>" in html
+
+
+# --- when nothing is found ---------------------------------------------------------------------
+
+
+def test_nothing_found_offers_sections(client, tier, content):
+    response = tier.search(client, "абракадабра")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Ничего не найдено" in html
+    assert "Содружества" in html  # the section links
+
+
+def test_nothing_found_with_a_filter_offers_to_remove_it(client, tier, content):
+    response = tier.search(client, "библиотека", year="1999")
+    html = response.content.decode()
+    assert titles(response) == []
+    assert "С выбранными условиями ничего не нашлось" in html
+    assert "Убрать условие" in html
+
+
+# --- editors' promotions -----------------------------------------------------------------------
+
+
+def test_promoted_page_comes_first_whatever_the_yo(client, tier, content):
+    library = content["libraries"][2]
+    SearchPromotion.objects.create(
+        query=Query.get("ёлка"), page=library, description="Ёлка в избе-читальне"
+    )
+    for typed in ("ёлка", "елка"):
+        response = tier.search(client, typed)
+        promoted = outcome(response).promotions
+        assert [item["title"] for item in promoted] == ["Алексеевская библиотека"], typed
+        assert "Рекомендуем" in response.content.decode()
+
+
+# --- the active locale -------------------------------------------------------------------------
+
+
+def test_only_the_active_locale_is_searched(client, tier, content):
+    english = Locale.objects.get(language_code="en")
+    library = content["libraries"][0]
+    translated = library.copy_for_translation(english, copy_parents=True)
+    translated.title = "Nikolskoye village library"
+    translated.save_revision().publish()
+    found_ru = titles(tier.search(client, "library"))
+    assert "Nikolskoye village library" not in found_ru
+    found_en = titles(tier.get(client, "/en/search/", query="library"))
+    assert found_en == ["Nikolskoye village library"]
+    assert NIKOLSKAYA not in titles(tier.get(client, "/en/search/", query="библиотека"))
+
+
+# --- the page's own parameters -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"page": "abc"},
+        {"page": "0"},
+        {"year": "двадцать"},
+        {"type": "spaceship"},
+        {"sort": "random"},
+        {"region": "Курская"},
+        {"cooperation": "-1"},
+    ],
+)
+def test_unreadable_parameters_get_a_clear_400(client, tier, content, params):
+    response = tier.search(client, "библиотека", **params)
+    assert response.status_code == 400
+    assert "Не удалось понять адрес поиска" in response.content.decode()
+
+
+def test_empty_query_shows_the_form(client, tier, content):
+    response = tier.search(client, "")
+    assert response.status_code == 200
+    assert "Введите слово или название" in response.content.decode()
+
+
+def test_documents_are_searched_by_title(client, tier, content):
+    from wagtail.documents import get_document_model
+    from wagtail_factories import DocumentFactory
+
+    document = DocumentFactory(title="Устав содружества «Никольское»")
+    assert get_document_model().objects.filter(pk=document.pk).exists()
+    response = tier.search(client, "устав")
+    found = [(hit.kind, hit.object.title) for hit in hits(response)]
+    assert ("document", "Устав содружества «Никольское»") in found
+    assert facet(response, "type")["документы"] == 1
+
+
+def test_model_queries_stay_bounded(client, tier, content, django_assert_max_num_queries):
+    village = content["villages"][2]
+    for number in range(15):
+        LibraryFactory(parent=village, title=f"Библиотека-клуб № {number}")
+    tier.refresh()
+    with django_assert_max_num_queries(70):
+        response = client.get("/search/", {"query": "библиотека"})
+    assert len(titles(response)) == 10
+    assert LibraryPage.objects.count() >= 18
+    assert EventPage.objects.count() == 3
+
+
+def test_a_count_beyond_the_window_says_so(client, tier, content, monkeypatch):
+    from search import service
+
+    monkeypatch.setattr(service, "WINDOW", 2)
+    response = tier.search(client, "библиотека")
+    assert outcome(response).capped
+    assert outcome(response).total <= 4
+    assert "найдено больше" in response.content.decode()

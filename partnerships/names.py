@@ -63,6 +63,10 @@ def _fold_lookalikes(word):
     return word.translate(_LATIN_LOOKALIKES) if _CYRILLIC_RE.search(word) else word
 
 
+# Control characters are never part of a name (and PostgreSQL refuses NUL in text).
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
 def normalise_name(name):
     """Return the key under which settlements are namesakes.
 
@@ -72,7 +76,7 @@ def normalise_name(name):
     """
     if not name:
         return ""
-    key = name.lower().replace("ё", "е")
+    key = _CONTROL_RE.sub("", name).lower().replace("ё", "е")
     if _PLAIN_WORD_RE.fullmatch(key):
         return key
     key = _DISTANCE_IN_BRACKETS_RE.sub(r" \1 ", key)

@@ -147,3 +147,9 @@ def test_key_is_lower_case_without_yo_and_single_spaced(name):
 def test_key_does_not_depend_on_case_or_yo(name):
     assert normalise_name(name.upper()) == normalise_name(name)
     assert normalise_name(name.replace("е", "ё")) == normalise_name(name)
+
+
+@pytest.mark.parametrize("name", ["Нико\x00льское", "\x07Никольское\x1b", "Никольское\x7f"])
+def test_control_characters_are_dropped(name):
+    """They are never part of a name; PostgreSQL refuses NUL in a query parameter."""
+    assert normalise_name(name) == "никольское"

@@ -113,3 +113,20 @@ class PlanItemStatus(models.TextChoices):
     IN_PROGRESS = "in_progress", _("выполняется")
     DONE = "done", _("выполнено")
     CANCELLED = "cancelled", _("отменено")
+
+
+class ProposalStatus(models.TextChoices):
+    """§5.2: a proposal shows publicly only once moderators approve it."""
+
+    NEW = "new", _("на модерации")
+    APPROVED = "approved", _("опубликовано")
+    REJECTED = "rejected", _("отклонено")
+
+
+class CollectionRequestStatus(models.TextChoices):
+    """§4: a reader's request for an item of a partner library's collection."""
+
+    NEW = "new", _("новый")
+    ACCEPTED = "accepted", _("принят")
+    SENT = "sent", _("выполнен")
+    DECLINED = "declined", _("отклонён")

@@ -693,11 +693,14 @@ class DemoBuilder:
             + "</p>"
             + bullet_list(agreement_points),
             agreement_document=agreement_document,
-            membership_changes=changes,
             first_published_at=self.published(signed_on),
             last_published_at=self.published(signed_on),
         )
         self.check_history(cooperation, changes)
+        for change in changes:
+            change.cooperation = cooperation
+        MembershipChange.objects.bulk_create(changes)
+        cooperation.refresh_level()
         self.histories[cooperation.pk] = changes
         self.counts["cooperations"] += 1
         self.counts["membership_changes"] += len(changes)
@@ -720,7 +723,7 @@ class DemoBuilder:
         for change in changes:
             check_namesake(cooperation, change.library)
         if errors:
-            raise ValidationError(list(errors.values()))
+            raise ValidationError([message for _change, message in errors])
 
     def build_program(self, cooperation, data, colour):
         starts_on = self.on(data["start_days"])

@@ -26,6 +26,12 @@ from .models import (
     WorkPlanPage,
 )
 from .setup import section
+from .teams import (
+    hub_admins_group,
+    provision_cooperation,
+    provision_library,
+    sync_membership_rights,
+)
 
 
 def latin_slug(text):
@@ -88,18 +94,18 @@ class CooperationFactory(wagtail_factories.PageFactory):
 
     @factory.post_generation
     def members(obj, create, extracted, **kwargs):
-        if not extracted:
+        if not extracted or not create:
             return
-        for library in extracted:
-            obj.membership_changes.add(
-                MembershipChange(
-                    library=library,
-                    kind=choices.MembershipChangeKind.JOIN,
-                    date=obj.agreement_signed_on or date.today(),
-                )
+        MembershipChange.objects.bulk_create(
+            MembershipChange(
+                cooperation=obj,
+                library=library,
+                kind=choices.MembershipChangeKind.JOIN,
+                date=obj.agreement_signed_on or date.today(),
             )
-        if create:
-            obj.save()
+            for library in extracted
+        )
+        sync_membership_rights(obj)
 
 
 class EventFactory(wagtail_factories.PageFactory):
@@ -163,3 +169,43 @@ class ChronicleFactory(wagtail_factories.PageFactory):
 
     class Meta:
         model = ChroniclePage
+
+
+# --- People -----------------------------------------------------------------------------------
+
+PASSWORD = "tezki-test"  # noqa: S105 — factories make test and demo users only
+
+
+def user(username, **fields):
+    from django.contrib.auth import get_user_model
+
+    person = get_user_model().objects.create_user(
+        username=username,
+        email=f"{username}@example.org",
+        password=fields.pop("password", PASSWORD),
+        first_name=fields.pop("first_name", username),
+        **fields,
+    )
+    return person
+
+
+def editor_of(library, username=None, **fields):
+    """A user in the library's editors' group."""
+    person = user(username or f"editor-{library.pk}", **fields)
+    person.groups.add(provision_library(library).editors)
+    return person
+
+
+def moderator_of(cooperation, username=None, library=None, **fields):
+    """A user in the cooperation's moderators' group; with `library`, also one of its editors."""
+    person = user(username or f"moderator-{cooperation.pk}", **fields)
+    person.groups.add(provision_cooperation(cooperation).moderators)
+    if library is not None:
+        person.groups.add(provision_library(library).editors)
+    return person
+
+
+def hub_admin(username="hub-admin", **fields):
+    person = user(username, **fields)
+    person.groups.add(hub_admins_group())
+    return person

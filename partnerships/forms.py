@@ -24,30 +24,6 @@ class HubPageForm(WagtailAdminPageForm):
         """Checks over the page and its rows together; errors go to the fields they concern."""
 
 
-class CooperationPageForm(HubPageForm):
-    """Checks the join/leave history as a whole, which no single row can."""
-
-    def clean_page(self):
-        from .models.cooperations import membership_history_errors
-
-        formset = self.formsets.get("membership_changes")
-        if formset is None or not formset.is_valid():
-            return
-        rows = [
-            form
-            for form in formset.forms
-            if form.cleaned_data and not form.cleaned_data.get("DELETE")
-        ]
-        errors = membership_history_errors(
-            [form.instance for form in rows], self.instance.agreement_signed_on
-        )
-        for change, message in errors:
-            form = next(form for form in rows if form.instance is change)
-            form.add_error("date", message)
-        if errors:
-            self.add_error(None, _("История участия противоречива: исправьте отмеченные записи."))
-
-
 class CooperationContentForm(HubPageForm):
     """Partner libraries are chosen among the cooperation's current members only."""
 
@@ -105,3 +81,14 @@ class CooperationContentForm(HubPageForm):
             return None
         page = page.specific
         return page if isinstance(page, CooperationPage) else None
+
+
+class RejectionForm(forms.Form):
+    """A page goes back to its author only with the reason: the submitter is told why."""
+
+    comment = forms.CharField(
+        label=_("Что исправить"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=2000,
+        error_messages={"required": _("Напишите автору, что нужно исправить.")},
+    )

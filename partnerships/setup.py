@@ -90,11 +90,14 @@ def refresh_planner_statistics():
 def install(site=None):
     site = site or Site.objects.get(is_default_site=True)
     root = site.root_page.specific
+    from .teams import provision_hub
+
     report = {
         "locales": ensure_locales(),
         "regions": ensure_regions(),
         "sections": ensure_sections(root),
     }
+    report["teams"] = provision_hub(site)
     return report
 
 

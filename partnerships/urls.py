@@ -3,12 +3,15 @@
 
 from django.urls import path
 
-from . import views
+from . import submission_views, views
 
 app_name = "partnerships"
 
 urlpatterns = [
     path("", views.finder, name="finder"),
     path("suggest/", views.suggest, name="suggest"),
+    # Readers' proposals, collection requests and the consent text: two segments and more,
+    # so they never hide a namesake page.
+    *submission_views.public_urlpatterns,
     path("<str:name>/", views.cluster, name="cluster"),
 ]

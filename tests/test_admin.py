@@ -3,15 +3,18 @@
 from datetime import date
 
 import pytest
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from wagtail.models import Page
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
 
 from partnerships.choices import CooperationLevel, MembershipChangeKind
 from partnerships.factories import (
+    CooperationFactory,
     LibraryFactory,
     SettlementFactory,
     WorkPlanFactory,
+    editor_of,
+    hub_admin,
 )
 from partnerships.models import (
     CooperationIndexPage,
@@ -53,18 +56,7 @@ def event_data(partner_libraries=(), **fields):
     return data
 
 
-def membership_row(library, kind=MembershipChangeKind.JOIN, on="2022-03-01", **fields):
-    return {
-        "library": str(library.pk),
-        "kind": kind,
-        "date": on,
-        "message": "",
-        "status": "approved",
-        **fields,
-    }
-
-
-def cooperation_data(rows, **fields):
+def cooperation_data(**fields):
     data = {
         "title": "Содружество «Алексеевка»",
         "slug": "alekseevka",
@@ -77,13 +69,29 @@ def cooperation_data(rows, **fields):
         "agreement_signed_on": "2022-03-01",
         "agreement_place": "Алексеевка",
         "agreement_text": rich_text("<p>Совместная работа библиотек.</p>"),
-        "membership_changes": inline_formset(rows),
         "body": streamfield([]),
         "comments": inline_formset([]),
         "action-publish": "action-publish",
     }
     data.update(fields)
     return nested_form_data(data)
+
+
+def history_row(cooperation, library, kind=MembershipChangeKind.JOIN, on="2022-03-01", **fields):
+    """The «История участия» form of hub administrators: one join or leave, as it happened."""
+    return {
+        "cooperation": str(cooperation.pk),
+        "library": str(library.pk),
+        "kind": kind,
+        "date": on,
+        "status": "approved",
+        "message": "",
+        "decision_comment": "",
+        **fields,
+    }
+
+
+HISTORY_ADD = reverse_lazy("membership_history:add")
 
 
 @pytest.fixture
@@ -222,37 +230,42 @@ def test_plan_item_outside_the_year_is_refused(admin_client, cooperation):
 # --- Cooperations -----------------------------------------------------------------------------
 
 
-def test_cooperation_with_a_library_of_another_settlement_is_refused(
-    admin_client, hub, cooperation, alekseevka
-):
-    pages_before = Page.objects.count()
-    stranger = cooperation.libraries[0]  # stands in «Никольское»
-    response = admin_client.post(
-        add_url(CooperationPage, hub.cooperations),
-        cooperation_data([membership_row(alekseevka[0]), membership_row(stranger)]),
+@pytest.fixture
+def alekseevka_cooperation(hub, alekseevka):
+    """The «Алексеевка» cooperation, signed on 1 March 2022, with no parties yet."""
+    return CooperationFactory(
+        settlement_name="Алексеевка",
+        title="Содружество «Алексеевка»",
+        agreement_signed_on=date(2022, 3, 1),
     )
+
+
+def test_history_row_with_a_library_of_another_settlement_is_refused(
+    admin_client, cooperation, alekseevka_cooperation
+):
+    stranger = cooperation.libraries[0]  # stands in «Никольское»
+    response = admin_client.post(HISTORY_ADD, history_row(alekseevka_cooperation, stranger))
     assert response.status_code == 200
     assert (
         "Библиотека «Никольская сельская библиотека» находится в населённом пункте "
         "«Никольское», а содружество объединяет библиотеки населённых пунктов «Алексеевка»."
     ) in response.content.decode()
-    assert Page.objects.count() == pages_before
-    assert not CooperationPage.objects.filter(settlement_name="Алексеевка").exists()
     assert MembershipChange.objects.count() == 2  # the fixture's own
+    assert not alekseevka_cooperation.membership_changes.exists()
 
 
-def test_cooperation_with_a_contradictory_history_is_refused(admin_client, hub, alekseevka):
+def test_history_row_that_contradicts_the_history_is_refused(
+    admin_client, alekseevka_cooperation, alekseevka
+):
     """A library leaving before it ever joined."""
     first, second = alekseevka
+    assert (
+        admin_client.post(HISTORY_ADD, history_row(alekseevka_cooperation, first)).status_code
+        == 302
+    )
     response = admin_client.post(
-        add_url(CooperationPage, hub.cooperations),
-        cooperation_data(
-            [
-                membership_row(first),
-                membership_row(second, kind=MembershipChangeKind.LEAVE, on="2022-05-01"),
-                membership_row(second, on="2022-06-01"),
-            ]
-        ),
+        HISTORY_ADD,
+        history_row(alekseevka_cooperation, second, MembershipChangeKind.LEAVE, "2022-05-01"),
     )
     assert response.status_code == 200
     content = response.content.decode()
@@ -261,30 +274,41 @@ def test_cooperation_with_a_contradictory_history_is_refused(admin_client, hub, 
         "Библиотека «Алексеевская сельская библиотека» не может выйти из Соглашения: "
         "на эту дату она в нём не участвует."
     ) in content
-    assert not CooperationPage.objects.exists()
-    assert not MembershipChange.objects.exists()
+    assert list(alekseevka_cooperation.membership_changes.values_list("library", flat=True)) == [
+        first.pk
+    ]
 
 
-def test_cooperation_with_a_join_before_signing_is_refused(admin_client, hub, alekseevka):
+def test_second_join_of_a_current_party_is_refused(admin_client, cooperation):
+    page = cooperation.page
     response = admin_client.post(
-        add_url(CooperationPage, hub.cooperations),
-        cooperation_data([membership_row(alekseevka[0], on="2021-12-31")]),
+        HISTORY_ADD, history_row(page, cooperation.libraries[0], on="2024-01-15")
+    )
+    assert response.status_code == 200
+    assert (
+        "Библиотека «Никольская сельская библиотека» на эту дату уже участвует в Соглашении."
+    ) in response.content.decode()
+    assert page.membership_changes.count() == 2
+
+
+def test_history_row_dated_before_signing_is_refused(
+    admin_client, alekseevka_cooperation, alekseevka
+):
+    response = admin_client.post(
+        HISTORY_ADD, history_row(alekseevka_cooperation, alekseevka[0], on="2021-12-31")
     )
     assert response.status_code == 200
     assert "Дата 31.12.2021 раньше подписания Соглашения (01.03.2022)." in (
         response.content.decode()
     )
-    assert not CooperationPage.objects.exists()
+    assert not MembershipChange.objects.exists()
 
 
 def test_second_cooperation_of_the_same_name_is_refused(admin_client, hub, cooperation):
     response = admin_client.post(
         add_url(CooperationPage, hub.cooperations),
         cooperation_data(
-            [],
-            title="Содружество сёл Никольское",
-            slug="nikolskoe-2",
-            settlement_name="с. Никольское",
+            title="Содружество сёл Никольское", slug="nikolskoe-2", settlement_name="с. Никольское"
         ),
     )
     assert response.status_code == 200
@@ -295,45 +319,42 @@ def test_second_cooperation_of_the_same_name_is_refused(admin_client, hub, coope
     assert CooperationPage.objects.count() == 1
 
 
-def test_valid_cooperation_is_created_with_its_members(admin_client, hub, alekseevka):
+def test_cooperation_page_form_has_no_membership_inline(admin_client, hub):
+    """Parties change only through requests or the history screen, never a page revision."""
+    response = admin_client.get(add_url(CooperationPage, hub.cooperations))
+    assert response.status_code == 200
+    assert "membership_changes-TOTAL_FORMS" not in response.content.decode()
+
+
+def test_valid_cooperation_is_created_and_its_history_recorded(admin_client, hub, alekseevka):
     first, second = alekseevka
-    response = admin_client.post(
-        add_url(CooperationPage, hub.cooperations),
-        cooperation_data(
-            [
-                membership_row(first),
-                membership_row(second, on="2022-04-01"),
-                membership_row(second, kind=MembershipChangeKind.LEAVE, on="2023-09-01"),
-            ]
-        ),
-    )
+    response = admin_client.post(add_url(CooperationPage, hub.cooperations), cooperation_data())
     assert response.status_code == 302
     page = CooperationPage.objects.get()
     assert page.live
     assert page.get_parent().pk == hub.cooperations.pk
     assert page.name_key == "алексеевка"
+    assert page.level == ""
+    for row in (
+        history_row(page, first),
+        history_row(page, second, on="2022-04-01"),
+        history_row(page, second, MembershipChangeKind.LEAVE, "2023-09-01"),
+    ):
+        assert admin_client.post(HISTORY_ADD, row).status_code == 302
+    page.refresh_from_db()
     assert page.level == CooperationLevel.INTERMUNICIPAL
     assert page.membership_changes.count() == 3
     assert list(page.current_members()) == [first]
 
 
-def test_leave_added_on_the_edit_form_updates_members_and_level(admin_client, cooperation):
+def test_leave_recorded_in_the_history_updates_members_and_level(admin_client, cooperation):
     """The Kursk library leaves: the rest are in Belgorod oblast, so the level goes down."""
     page = cooperation.page
     home_library, kursk_library = cooperation.libraries
-    existing = [
-        membership_row(row.library, row.kind, row.date.isoformat(), id=str(row.pk))
-        for row in page.membership_changes.order_by("pk")
-    ]
-    data = cooperation_data(
-        [*existing, membership_row(kursk_library, MembershipChangeKind.LEAVE, "2024-01-15")],
-        title=page.title,
-        slug=page.slug,
-        settlement_name=page.settlement_name,
-        agreement_place="",
+    assert page.level == CooperationLevel.INTERREGIONAL
+    response = admin_client.post(
+        HISTORY_ADD, history_row(page, kursk_library, MembershipChangeKind.LEAVE, "2024-01-15")
     )
-    data["membership_changes-INITIAL_FORMS"] = str(len(existing))
-    response = admin_client.post(reverse("wagtailadmin_pages:edit", args=[page.pk]), data)
     assert response.status_code == 302
     page = CooperationPage.objects.get(pk=page.pk)
     assert list(page.current_members()) == [home_library]
@@ -341,6 +362,62 @@ def test_leave_added_on_the_edit_form_updates_members_and_level(admin_client, co
     assert page.membership_changes.filter(kind=MembershipChangeKind.LEAVE).get().date == (
         date(2024, 1, 15)
     )
+
+
+def test_editing_a_row_into_a_contradiction_is_refused(admin_client, cooperation):
+    """Turning the Kursk library's leave into a second join would break the history."""
+    page = cooperation.page
+    kursk_library = cooperation.libraries[1]
+    leave = MembershipChange.objects.create(
+        cooperation=page,
+        library=kursk_library,
+        kind=MembershipChangeKind.LEAVE,
+        date=date(2024, 1, 15),
+    )
+    url = reverse("membership_history:edit", args=[leave.pk])
+    response = admin_client.post(
+        url, history_row(page, kursk_library, MembershipChangeKind.JOIN, "2024-01-15")
+    )
+    assert response.status_code == 200
+    assert (
+        "Библиотека «Никольская библиотека-филиал» на эту дату уже участвует в Соглашении."
+    ) in response.content.decode()
+    leave.refresh_from_db()
+    assert leave.kind == MembershipChangeKind.LEAVE
+    assert list(CooperationPage.objects.get(pk=page.pk).current_members()) == [
+        cooperation.libraries[0]
+    ]
+
+
+def test_deleting_a_join_that_a_leave_depends_on_is_refused(admin_client, cooperation):
+    page = cooperation.page
+    kursk_library = cooperation.libraries[1]
+    MembershipChange.objects.create(
+        cooperation=page,
+        library=kursk_library,
+        kind=MembershipChangeKind.LEAVE,
+        date=date(2024, 1, 15),
+    )
+    join = page.membership_changes.get(library=kursk_library, kind=MembershipChangeKind.JOIN)
+    response = admin_client.post(reverse("membership_history:delete", args=[join.pk]), follow=True)
+    assert "Запись не удалена: без неё история участия противоречива." in (
+        response.content.decode()
+    )
+    assert MembershipChange.objects.filter(pk=join.pk).exists()
+
+
+def test_history_screen_is_for_hub_administrators_only(client, cooperation):
+    client.force_login(editor_of(cooperation.libraries[0], username="editor"))
+    before = MembershipChange.objects.count()
+    response = client.post(
+        HISTORY_ADD,
+        history_row(
+            cooperation.page, cooperation.libraries[1], MembershipChangeKind.LEAVE, "2024-01-15"
+        ),
+    )
+    assert response.status_code in (302, 403)
+    assert MembershipChange.objects.count() == before
+    assert client.get(reverse("membership_history:index")).status_code in (302, 403)
 
 
 # --- Forged requests --------------------------------------------------------------------------
@@ -381,3 +458,32 @@ def test_anonymous_visitor_cannot_reach_the_add_view(client, cooperation):
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("wagtailadmin_login"))
     assert not EventPage.objects.exists()
+
+
+def test_deleting_a_leave_makes_the_library_a_party_again(admin_client, cooperation):
+    page = cooperation.page
+    kursk_library = cooperation.libraries[1]
+    leave = MembershipChange.objects.create(
+        cooperation=page,
+        library=kursk_library,
+        kind=MembershipChangeKind.LEAVE,
+        date=date(2024, 1, 15),
+    )
+    assert kursk_library not in page.current_members()
+    response = admin_client.post(reverse("membership_history:delete", args=[leave.pk]))
+    assert response.status_code == 302
+    assert not MembershipChange.objects.filter(pk=leave.pk).exists()
+    page = CooperationPage.objects.get(pk=page.pk)
+    assert kursk_library in page.current_members()
+    assert page.level == CooperationLevel.INTERREGIONAL
+
+
+def test_history_screen_opens_for_a_hub_administrator(client, cooperation):
+    client.force_login(hub_admin())
+    listing = client.get(reverse("membership_history:index"))
+    assert listing.status_code == 200
+    assert "История участия" in listing.content.decode()
+    assert "Никольская библиотека-филиал" in listing.content.decode()
+    form = client.get(reverse("membership_history:add"))
+    assert form.status_code == 200
+    assert "Содружество" in form.content.decode()

@@ -18,9 +18,13 @@ from .sections import (
     SettlementIndexPage,
 )
 from .settlements import LibraryPage, SettlementPage
+from .submissions import CollectionRequest, Proposal
+from .teams import CooperationTeam, LibraryTeam, ModerationTask, PartyApproval
 
 __all__ = [
     "BodyMixin",
+    "CollectionRequest",
+    "CooperationTeam",
     "ChroniclePage",
     "CooperationContentMixin",
     "CooperationIndexPage",
@@ -32,9 +36,13 @@ __all__ = [
     "ImageMixin",
     "IntroMixin",
     "LibraryPage",
+    "LibraryTeam",
     "MembershipChange",
+    "ModerationTask",
+    "PartyApproval",
     "PartnerLibrariesMixin",
     "ProgramPage",
+    "Proposal",
     "PublicationIndexPage",
     "PublicationPage",
     "Region",

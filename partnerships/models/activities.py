@@ -55,6 +55,11 @@ class CooperationContentMixin(models.Model):
             self.cooperation_id = self.get_parent().pk
         super().save(*args, **kwargs)
 
+    def permissions_for_user(self, user):
+        from ..permissions import CornerPermissionTester
+
+        return CornerPermissionTester(user, self)
+
     def clean_for_parent(self, parent):
         """Rules that need the parent page, which a page being created has no link to yet."""
 

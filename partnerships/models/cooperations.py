@@ -1,13 +1,13 @@
 from datetime import date
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
-from modelcluster.fields import ParentalKey
 from wagtail import blocks
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
@@ -18,7 +18,6 @@ from ..choices import (
     MembershipChangeStatus,
     OrganisationalForm,
 )
-from ..forms import CooperationPageForm
 from ..names import normalise_name
 from .mixins import BodyMixin, ChoiceLabelsMixin, IntroMixin
 from .reference import home_region_code
@@ -54,7 +53,7 @@ class MembershipChange(ChoiceLabelsMixin, models.Model):
     The current parties of the Agreement are derived from this history, never typed twice.
     """
 
-    cooperation = ParentalKey(
+    cooperation = models.ForeignKey(
         "partnerships.CooperationPage",
         on_delete=models.CASCADE,
         related_name="membership_changes",
@@ -85,6 +84,24 @@ class MembershipChange(ChoiceLabelsMixin, models.Model):
         default=MembershipChangeStatus.APPROVED,
     )
     created_at = models.DateTimeField(_("создано"), auto_now_add=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("заявку подал"),
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("решение принял"),
+    )
+    decided_at = models.DateTimeField(_("решение принято"), null=True, blank=True)
+    decision_comment = models.TextField(_("комментарий к решению"), blank=True)
 
     objects = MembershipChangeQuerySet.as_manager()
 
@@ -137,6 +154,11 @@ def check_namesake(cooperation, library):
         )
 
 
+def history_order(change):
+    """Date order; on one day, in the order recorded, a row not yet saved last."""
+    return (change.date, change.pk or float("inf"))
+
+
 def membership_history_errors(changes, signed_on=None):
     """Check a history of changes in date order; return [(change, message), …].
 
@@ -144,7 +166,7 @@ def membership_history_errors(changes, signed_on=None):
     """
     errors = []
     members = set()
-    for change in sorted(changes, key=lambda c: (c.date, c.pk or 0)):
+    for change in sorted(changes, key=history_order):
         if change.status != MembershipChangeStatus.APPROVED:
             continue
         name = change.library.title
@@ -239,6 +261,14 @@ class CooperationPage(ChoiceLabelsMixin, IntroMixin, BodyMixin, Page):
         related_name="+",
     )
     agreement_text = RichTextField(_("предмет Соглашения"), blank=True)
+    all_parties_sign_off = models.BooleanField(
+        _("совместные материалы утверждают все стороны"),
+        default=False,
+        help_text=_(
+            "Материал, в котором названы несколько библиотек-партнёров, публикуется только "
+            "после согласования модератором от каждой из них."
+        ),
+    )
 
     content_panels = Page.content_panels + [
         FieldRowPanel([FieldPanel("settlement_name"), FieldPanel("organisational_form")]),
@@ -256,11 +286,7 @@ class CooperationPage(ChoiceLabelsMixin, IntroMixin, BodyMixin, Page):
             ],
             heading=_("Соглашение"),
         ),
-        InlinePanel(
-            "membership_changes",
-            heading=_("Стороны Соглашения: присоединения и выходы"),
-            label=_("запись"),
-        ),
+        FieldPanel("all_parties_sign_off"),
         *BodyMixin.panels,
     ]
     search_fields = (
@@ -276,7 +302,6 @@ class CooperationPage(ChoiceLabelsMixin, IntroMixin, BodyMixin, Page):
         ]
     )
 
-    base_form_class = CooperationPageForm
     LATEST_SHOWN = 4
     parent_page_types = ["partnerships.CooperationIndexPage"]
     subpage_types = [
@@ -386,9 +411,13 @@ class CooperationPage(ChoiceLabelsMixin, IntroMixin, BodyMixin, Page):
 
     def derive_level(self):
         """Within the home region, or interregional, as its current members stand (§1.2)."""
+        if not self.pk:
+            return ""
         region_codes = {
             library.settlement.region.code
-            for library in self.members_from_history(self.membership_changes.all())
+            for library in self.members_from_history(
+                self.membership_changes.select_related("library__settlement__region")
+            )
             if library.settlement_id
         }
         if not region_codes:
@@ -397,10 +426,20 @@ class CooperationPage(ChoiceLabelsMixin, IntroMixin, BodyMixin, Page):
             return CooperationLevel.INTERMUNICIPAL
         return CooperationLevel.INTERREGIONAL
 
+    def permissions_for_user(self, user):
+        from ..permissions import CooperationPermissionTester
+
+        return CooperationPermissionTester(user, self)
+
+    def refresh_level(self):
+        """After the parties change, without a new revision of the page."""
+        self.level = self.derive_level()
+        CooperationPage.objects.filter(pk=self.pk).update(level=self.level)
+
     @staticmethod
     def members_from_history(changes):
         members = {}
-        for change in sorted(changes, key=lambda c: (c.date, c.pk or 0)):
+        for change in sorted(changes, key=history_order):
             if change.status != MembershipChangeStatus.APPROVED:
                 continue
             if change.kind == MembershipChangeKind.JOIN:

@@ -238,6 +238,11 @@ class LibraryPage(ChoiceLabelsMixin, IntroMixin, ImageMixin, BodyMixin, Page):
         verbose_name = _("библиотека-партнёр")
         verbose_name_plural = _("библиотеки-партнёры")
 
+    def permissions_for_user(self, user):
+        from ..permissions import LibraryPermissionTester
+
+        return LibraryPermissionTester(user, self)
+
     def get_context(self, request, *args, **kwargs):
         """Where it stands, the cooperations it belongs to, the joint events it takes part in."""
         from .activities import EventPage, upcoming_and_past

@@ -7,12 +7,15 @@ from django.utils.translation import gettext as _
 DEMO_USERNAME = "admin"
 # Known on purpose: the quick start prints it. The command refuses to run with DEBUG off.
 DEMO_PASSWORD = "tezki-demo"  # noqa: S105
+DEMO_EDITOR = "redaktor"
+DEMO_MODERATOR = "moderator"
 
 
 class Command(BaseCommand):
     help = (
         "Create the demo administrator (admin / tezki-demo) when the database has no superuser "
-        "yet, and print how to log in. Safe to run again; refuses to run with DEBUG off."
+        "yet, a demo library editor and a cooperation moderator, and print how to log in. "
+        "Safe to run again; refuses to run with DEBUG off."
     )
 
     def add_arguments(self, parser):
@@ -58,3 +61,42 @@ class Command(BaseCommand):
                 "usernames": ", ".join(superusers.values_list("username", flat=True)),
             }
         self.stdout.write(self.style.SUCCESS(message))
+        for line in self.demo_roles():
+            self.stdout.write(self.style.SUCCESS(line))
+
+    def demo_roles(self):
+        """An editor and a moderator of the demo's «Никольское», to try the editorial workflow."""
+        from partnerships.models import CooperationPage, MembershipChange
+        from partnerships.teams import provision_cooperation, provision_library
+
+        cooperation = CooperationPage.objects.filter(name_key="никольское").first()
+        if cooperation is None:
+            return []
+        membership = (
+            MembershipChange.objects.current()
+            .filter(cooperation=cooperation)
+            .select_related("library")
+            .order_by("library__title")
+            .first()
+        )
+        if membership is None:
+            return []
+        user_model = get_user_model()
+        roles = [
+            (DEMO_EDITOR, provision_library(membership.library.specific).editors),
+            (DEMO_MODERATOR, provision_cooperation(cooperation).moderators),
+        ]
+        lines = []
+        for username, group in roles:
+            person = user_model.objects.filter(username=username).first()
+            if person is None:
+                person = user_model.objects.create_user(
+                    username=username, email=f"{username}@localhost", password=DEMO_PASSWORD
+                )
+                person.groups.add(group)
+            if person.check_password(DEMO_PASSWORD):
+                lines.append(
+                    _("%(group)s: логин %(username)s, пароль %(password)s")
+                    % {"group": group.name, "username": username, "password": DEMO_PASSWORD}
+                )
+        return lines

@@ -6,8 +6,9 @@ from partnerships.setup import install, refresh_planner_statistics
 
 class Command(BaseCommand):
     help = (
-        "Install the hub into the default Wagtail site: locales, regions and the hub's "
-        "sections under the site's root page. Safe to run again."
+        "Install the hub into the default Wagtail site: locales, regions, the hub's "
+        "sections under the site's root page, the hub administrators' group and the editors, "
+        "moderators and workflows of every library and cooperation. Safe to run again."
     )
 
     def handle(self, *args, **options):
@@ -23,4 +24,9 @@ class Command(BaseCommand):
                 regions=report["regions"],
                 sections=", ".join(report["sections"]) or "none",
             )
+        )
+        teams = report["teams"]
+        self.stdout.write(
+            "Teams provisioned: {libraries} libraries, {cooperations} cooperations; "
+            "hub administrators: «{hub_admins}»".format(**teams)
         )

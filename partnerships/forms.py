@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminPageForm
+from wagtail.admin.forms.auth import LoginForm
 
 
 class HubPageForm(WagtailAdminPageForm):
@@ -92,3 +93,11 @@ class RejectionForm(forms.Form):
         max_length=2000,
         error_messages={"required": _("Напишите автору, что нужно исправить.")},
     )
+
+
+class AdminLoginForm(LoginForm):
+    """Wagtail's log-in form with a label on the password field, so it reads in Russian too."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["password"].label = _("Пароль")

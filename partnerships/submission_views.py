@@ -104,7 +104,10 @@ def _no_index(response):
 @require_http_methods(["GET", "HEAD", "POST"])
 def proposals(request, cooperation_id):
     """A cooperation's approved proposals and the form to send one (§5.2)."""
-    cooperation = get_object_or_404(CooperationPage.objects.live().public(), pk=cooperation_id)
+    # Proposals sent from a translation belong to the cooperation its moderators look after.
+    cooperation = teams.source_of(
+        get_object_or_404(CooperationPage.objects.live().public(), pk=cooperation_id)
+    )
     status = 200
     if request.method == "POST":
         form = ProposalForm(request.POST)
@@ -154,7 +157,7 @@ def _partner_library(library_id):
 @require_http_methods(["GET", "HEAD", "POST"])
 def collection_request(request, library_id):
     """A reader asks a partner library for an item from its collection (§4)."""
-    library = _partner_library(library_id)
+    library = teams.source_of(_partner_library(library_id))
     status = 200
     if request.method == "POST":
         form = CollectionRequestForm(request.POST)

@@ -198,6 +198,18 @@ def _translations(page):
     return [page, *page.get_translations()]
 
 
+def source_of(page):
+    """The page in the default language: its team answers for every translation of it."""
+    if _is_source(page):
+        return page
+    source = (
+        type(page)
+        .objects.filter(translation_key=page.translation_key, locale=Locale.get_default())
+        .first()
+    )
+    return source or page
+
+
 def _is_source(page):
     """Teams belong to the page in the default language; translations share its team."""
     return page.locale_id == Locale.get_default().pk
@@ -429,12 +441,8 @@ def follow_page(page):
         else:
             provision_cooperation(page)
         return
-    source = (
-        type(page)
-        .objects.filter(translation_key=page.translation_key, locale=Locale.get_default())
-        .first()
-    )
-    if source is None:
+    source = source_of(page)
+    if source is page:
         return
     if isinstance(page, LibraryPage):
         provision_library(source)

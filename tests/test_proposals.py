@@ -393,3 +393,23 @@ def test_next_cannot_point_outside_the_site(client, cooperation, people):
     client.force_login(people.moderator)
     response = client.post(moderate_url(proposal, "approve"), {"next": "https://evil.example/"})
     assert response["Location"] == listing_url()
+
+
+def test_a_proposal_sent_from_a_translation_reaches_the_cooperations_moderators(
+    client, cooperation, people
+):
+    from wagtail.models import Locale
+
+    english = cooperation.page.copy_for_translation(
+        Locale.objects.get(language_code="en"), copy_parents=True
+    )
+    english.save_revision().publish()
+    mail.outbox.clear()
+    response = client.post(form_url(english), proposal_data(), REMOTE_ADDR="10.0.0.9")
+    assert response.status_code == 302
+    proposal = Proposal.objects.get()
+    assert proposal.cooperation_id == cooperation.page.pk
+    assert sorted(address for message in mail.outbox for address in message.to) == [
+        "moderator-x2@example.org",
+        "moderator-x@example.org",
+    ]

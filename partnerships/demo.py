@@ -38,6 +38,7 @@ from wagtail.models import Collection, Page
 from wagtail.utils.file import hash_filelike
 
 from . import choices
+from .consent import CONSENT_VERSION
 from .factories import (
     ChronicleFactory,
     CooperationFactory,
@@ -55,6 +56,7 @@ from .models import (
     CooperationPage,
     District,
     MembershipChange,
+    Proposal,
     Region,
     SettlementIndexPage,
     SettlementPage,
@@ -717,6 +719,24 @@ class DemoBuilder:
             self.build_plan(cooperation, item)
         for item in data.get("chronicle", []):
             self.build_chronicle(cooperation, item, colour)
+        for item in data.get("proposal", []):
+            self.build_proposal(cooperation, item)
+
+    def build_proposal(self, cooperation, data):
+        """A reader's proposal (§5.2) as if sent through the form, with the consent recorded."""
+        sent = min(self.at(self.on(data["days"]), "18:30"), self.now)
+        status = choices.ProposalStatus(data["status"])
+        Proposal.objects.create(
+            cooperation=cooperation,
+            name=data["name"],
+            email=f"reader-{len(data['name'])}@example.ru",
+            text=data["text"],
+            status=status,
+            consent_version=CONSENT_VERSION,
+            consent_given_at=sent,
+            moderated_at=sent if status != choices.ProposalStatus.NEW else None,
+        )
+        self.counts["proposals"] += 1
 
     def check_history(self, cooperation, changes):
         errors = membership_history_errors(changes, cooperation.agreement_signed_on)

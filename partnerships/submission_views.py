@@ -290,15 +290,17 @@ def _int_or_none(value):
         return None
 
 
-class ProposalIndexView(WagtailAdminTemplateMixin, TemplateView):
-    """The proposals to the cooperations the user moderates (all of them for hub admins)."""
+class SubmissionIndexView(WagtailAdminTemplateMixin, TemplateView):
+    """Submissions to the pages the user answers for, filtered by status and by page."""
 
-    template_name = "partnerships/admin/submissions/proposals.html"
-    page_title = _("Предложения читателей")
-    header_icon = "comment"
+    model = None
+    owner_field = ""  # the submission's link to its cooperation or library
+    statuses = None
+    may_view = None
+    owners = None  # the user's cooperations or libraries
 
     def dispatch(self, request, *args, **kwargs):
-        if not may_moderate_proposals(request.user):
+        if not type(self).may_view(request.user):
             return _forbidden(request)
         return super().dispatch(request, *args, **kwargs)
 
@@ -307,27 +309,48 @@ class ProposalIndexView(WagtailAdminTemplateMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        cooperations = moderated_cooperations(self.request.user).order_by("title")
-        rows = Proposal.objects.filter(cooperation__in=cooperations).select_related(
-            "cooperation", "moderated_by"
+        owners = type(self).owners(self.request.user).order_by("title")
+        rows = self.model.objects.filter(**{f"{self.owner_field}__in": owners}).select_related(
+            *self.related
         )
-        status = _choice(self.request.GET.get("status", ""), ProposalStatus)
-        cooperation_id = _int_or_none(self.request.GET.get("cooperation"))
+        status = _choice(self.request.GET.get("status", ""), self.statuses)
+        owner_id = _int_or_none(self.request.GET.get(self.owner_field))
         if status:
             rows = rows.filter(status=status)
-        if cooperation_id:
-            rows = rows.filter(cooperation_id=cooperation_id)
+        if owner_id:
+            rows = rows.filter(**{f"{self.owner_field}_id": owner_id})
         page_obj = Paginator(rows, ADMIN_ROWS_PER_PAGE).get_page(self.request.GET.get("p"))
+        # Only pages with submissions: a hub admin's filter would otherwise list every page.
+        related_name = self.model._meta.get_field(self.owner_field).remote_field.related_name
         context.update(
             page_obj=page_obj,
-            proposals=page_obj.object_list,
-            # Only those with proposals: a hub admin's list would otherwise hold every one.
-            cooperations=cooperations.filter(proposals__isnull=False)
+            owners=owners.filter(**{f"{related_name}__isnull": False})
             .distinct()
             .only("pk", "title"),
-            statuses=ProposalStatus.choices,
+            statuses=self.statuses.choices,
             chosen_status=status,
-            chosen_cooperation=cooperation_id,
+            chosen_owner=owner_id,
+        )
+        return context
+
+
+class ProposalIndexView(SubmissionIndexView):
+    """The proposals to the cooperations the user moderates (all of them for hub admins)."""
+
+    template_name = "partnerships/admin/submissions/proposals.html"
+    page_title = _("Предложения читателей")
+    header_icon = "comment"
+    model = Proposal
+    owner_field = "cooperation"
+    related = ("cooperation", "moderated_by")
+    statuses = ProposalStatus
+    may_view = may_moderate_proposals
+    owners = moderated_cooperations
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            proposals=context["page_obj"].object_list,
             new_status=ProposalStatus.NEW,
             approved_status=ProposalStatus.APPROVED,
             rejected_status=ProposalStatus.REJECTED,
@@ -362,42 +385,22 @@ class ProposalModerateView(View):
         )
 
 
-class CollectionRequestIndexView(WagtailAdminTemplateMixin, TemplateView):
+class CollectionRequestIndexView(SubmissionIndexView):
     """Requests to the libraries the user edits (all of them for hub admins)."""
 
     template_name = "partnerships/admin/submissions/collection_requests.html"
     page_title = _("Запросы изданий из фонда")
     header_icon = "doc-full"
-
-    def dispatch(self, request, *args, **kwargs):
-        if not may_answer_requests(request.user):
-            return _forbidden(request)
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_breadcrumbs_items(self):
-        return [*self.breadcrumbs_items, {"url": "", "label": self.get_page_title()}]
+    model = CollectionRequest
+    owner_field = "library"
+    related = ("library",)
+    statuses = CollectionRequestStatus
+    may_view = may_answer_requests
+    owners = edited_libraries
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        libraries = edited_libraries(self.request.user).order_by("title")
-        rows = CollectionRequest.objects.filter(library__in=libraries).select_related("library")
-        status = _choice(self.request.GET.get("status", ""), CollectionRequestStatus)
-        library_id = _int_or_none(self.request.GET.get("library"))
-        if status:
-            rows = rows.filter(status=status)
-        if library_id:
-            rows = rows.filter(library_id=library_id)
-        page_obj = Paginator(rows, ADMIN_ROWS_PER_PAGE).get_page(self.request.GET.get("p"))
-        context.update(
-            page_obj=page_obj,
-            collection_requests=page_obj.object_list,
-            libraries=libraries.filter(collection_requests__isnull=False)
-            .distinct()
-            .only("pk", "title"),
-            statuses=CollectionRequestStatus.choices,
-            chosen_status=status,
-            chosen_library=library_id,
-        )
+        context["collection_requests"] = context["page_obj"].object_list
         return context
 
 

@@ -6,11 +6,10 @@ pytest-django's live server, screenshots go to test-artifacts/screenshots/<test 
 skips locally without Chromium and fails under CI=1.
 """
 
-import os
 import re
-from pathlib import Path
 
 import pytest
+from chromium import CHROMIUM_ARGS, TIMEOUT_MS
 from django.core import mail
 from wagtail.models import WorkflowState
 
@@ -24,18 +23,6 @@ from partnerships.factories import (
 )
 from partnerships.models import LibraryPage
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-REPO_ROOT = Path(__file__).resolve().parents[2]
-TIMEOUT_MS = 15_000
-
 OLD_INTRO = "Сельская библиотека на берегу Оскола: книги, краеведение и клуб любителей чтения."
 NEW_INTRO = "С марта в читальном зале Никольской библиотеки открыта выставка «Тёзки на карте»."
 
@@ -43,39 +30,6 @@ pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-
-
-@pytest.fixture
-def chromium_path():
-    if not CHROMIUM.exists():
-        reason = (
-            f"{CHROMIUM} is missing: install Debian's chromium and fonts-dejavu-core "
-            "(never `playwright install`)"
-        )
-        if os.environ.get("CI"):
-            pytest.fail(reason)
-        pytest.skip(reason)
-    return str(CHROMIUM)
-
-
-@pytest.fixture
-def screenshots(request):
-    """Numbered full-page screenshots under test-artifacts/screenshots/<test name>/."""
-    folder = REPO_ROOT / "test-artifacts" / "screenshots" / request.node.name
-    folder.mkdir(parents=True, exist_ok=True)
-    for old in folder.glob("*.png"):
-        old.unlink()
-    taken = []
-
-    def shoot(page, step):
-        path = folder / f"{len(taken) + 1:02d}-{step}.png"
-        # Finished animations: Wagtail's messages fade in and would be caught half-drawn.
-        page.screenshot(path=str(path), full_page=True, animations="disabled")
-        taken.append(path)
-        return path
-
-    shoot.taken = taken
-    return shoot
 
 
 @pytest.fixture

@@ -1,64 +1,19 @@
 """A reader walks the demo hub in Debian's Chromium: home → cooperation → library → event → back
 by the breadcrumbs, with screenshots of every step."""
 
-import os
 from io import StringIO
-from pathlib import Path
 
 import pytest
+from chromium import CHROMIUM_ARGS, TIMEOUT_MS
 from django.core.management import call_command
 from django.db.models import Q
 
 from partnerships.models import CooperationPage, EventPage, LibraryPage
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-REPO_ROOT = Path(__file__).resolve().parents[2]
-TIMEOUT_MS = 15_000
-
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-
-
-@pytest.fixture
-def chromium_path():
-    if not CHROMIUM.exists():
-        reason = (
-            f"{CHROMIUM} is missing: install Debian's chromium and fonts-dejavu-core "
-            "(never `playwright install`)"
-        )
-        if os.environ.get("CI"):
-            pytest.fail(reason)
-        pytest.skip(reason)
-    return str(CHROMIUM)
-
-
-@pytest.fixture
-def screenshots(request):
-    """Numbered full-page screenshots under test-artifacts/screenshots/<test name>/."""
-    folder = REPO_ROOT / "test-artifacts" / "screenshots" / request.node.name
-    folder.mkdir(parents=True, exist_ok=True)
-    for old in folder.glob("*.png"):
-        old.unlink()
-    taken = []
-
-    def shoot(page, step):
-        path = folder / f"{len(taken) + 1:02d}-{step}.png"
-        page.screenshot(path=str(path), full_page=True)
-        taken.append(path)
-        return path
-
-    shoot.taken = taken
-    return shoot
 
 
 def walk_plan():

@@ -93,8 +93,9 @@ class Command(BaseCommand):
                 person = user_model.objects.create_user(
                     username=username, email=f"{username}@localhost", password=DEMO_PASSWORD
                 )
-                person.groups.add(group)
             if person.check_password(DEMO_PASSWORD):
+                # Demo content built again (--reset) made new groups: the demo users follow.
+                person.groups.add(group)
                 lines.append(
                     _("%(group)s: логин %(username)s, пароль %(password)s")
                     % {"group": group.name, "username": username, "password": DEMO_PASSWORD}

@@ -23,6 +23,7 @@ SUMMARY = [
     ("work_plans", gettext_lazy("планов работы")),
     ("plan_items", gettext_lazy("пунктов планов")),
     ("chronicle", gettext_lazy("записей хроники")),
+    ("proposals", gettext_lazy("предложений читателей")),
     ("images", gettext_lazy("изображений")),
     ("documents", gettext_lazy("документов (PDF)")),
     ("pages", gettext_lazy("страниц всего")),

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 
 from partnerships.choices import SettlementKind
 from partnerships.gazetteer import GazetteerFileError, import_gazetteer
@@ -194,6 +195,24 @@ def test_row_without_region_is_kept_and_flagged(regions, settlements_csv):
     assert flagged.district is None
     assert flagged.district_name == "Кондинский район"
     assert not GazetteerSettlement.objects.get(osm_id="node/10").needs_region
+
+
+def test_an_editor_completes_the_region_in_the_admin(regions, settlements_csv, admin_client):
+    import_gazetteer(settlements_csv)
+    flagged = GazetteerSettlement.objects.needs_region().get()
+    url = reverse("wagtailsnippets_partnerships_gazetteersettlement:edit", args=[flagged.pk])
+    form = admin_client.get(url).context["form"]
+    data = {name: value for name, value in form.initial.items() if value is not None}
+    region = Region.objects.get(name="Ханты-Мансийский автономный округ — Югра")
+
+    refused = admin_client.post(url, {**data, "region": region.pk, "latitude": "95"})
+    assert refused.status_code == 200
+    assert "latitude" in refused.context["form"].errors
+    assert GazetteerSettlement.objects.get(pk=flagged.pk).region is None
+
+    response = admin_client.post(url, {**data, "region": region.pk})
+    assert response.status_code == 302
+    assert GazetteerSettlement.objects.get(pk=flagged.pk).region == region
 
 
 def test_gzip_file_imports_like_the_plain_one(regions, tmp_path):

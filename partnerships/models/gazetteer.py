@@ -4,14 +4,14 @@ Imported from open data (`partnerships.gazetteer`), never typed by editors. One 
 settlement: points of the source that repeat a normalised name and an OKTMO code are merged.
 """
 
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, FieldRowPanel
 
 from ..choices import SettlementKind
 from ..names import normalise_name
-from .reference import oktmo_validator
+from .reference import SettlementFacts
 
 
 class GazetteerSource(models.TextChoices):
@@ -61,7 +61,7 @@ class GazetteerSettlementQuerySet(models.QuerySet):
         )
 
 
-class GazetteerSettlement(models.Model):
+class GazetteerSettlement(SettlementFacts, models.Model):
     """A settlement of the gazetteer (справочник населённых пунктов).
 
     The key is the normalised name with the OKTMO code. Entries without an OKTMO code are
@@ -103,26 +103,6 @@ class GazetteerSettlement(models.Model):
     district_name = models.CharField(
         _("муниципальный район по источнику"), max_length=200, blank=True
     )
-    oktmo = models.CharField(
-        _("код ОКТМО"), max_length=11, blank=True, validators=[oktmo_validator]
-    )
-    population = models.PositiveIntegerField(_("население"), null=True, blank=True)
-    latitude = models.DecimalField(
-        _("широта"),
-        max_digits=9,
-        decimal_places=6,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(41), MaxValueValidator(82)],
-    )
-    longitude = models.DecimalField(
-        _("долгота"),
-        max_digits=9,
-        decimal_places=6,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(19), MaxValueValidator(180)],
-    )
     osm_id = models.CharField(
         _("точка OpenStreetMap"),
         max_length=32,
@@ -134,6 +114,15 @@ class GazetteerSettlement(models.Model):
     )
 
     objects = GazetteerSettlementQuerySet.as_manager()
+
+    panels = [
+        FieldRowPanel([FieldPanel("name"), FieldPanel("name_en")]),
+        FieldRowPanel([FieldPanel("kind"), FieldPanel("official_status"), FieldPanel("osm_place")]),
+        FieldRowPanel([FieldPanel("region"), FieldPanel("district"), FieldPanel("district_name")]),
+        FieldRowPanel([FieldPanel("oktmo"), FieldPanel("population")]),
+        FieldRowPanel([FieldPanel("latitude"), FieldPanel("longitude")]),
+        FieldRowPanel([FieldPanel("osm_id"), FieldPanel("source")]),
+    ]
 
     class Meta:
         ordering = ["name_key", "pk"]

@@ -1,13 +1,41 @@
 """Reference data that editors choose from rather than type: regions and districts."""
 
 from django.conf import settings
-from django.core.validators import RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.search import index
 
 oktmo_validator = RegexValidator(r"^\d{2,11}$", _("Код ОКТМО состоит только из цифр (от 2 до 11)."))
+
+
+class SettlementFacts(models.Model):
+    """What both a settlement page and a gazetteer entry know of a place, checked alike."""
+
+    oktmo = models.CharField(
+        _("код ОКТМО"), max_length=11, blank=True, validators=[oktmo_validator]
+    )
+    population = models.PositiveIntegerField(_("население"), null=True, blank=True)
+    latitude = models.DecimalField(
+        _("широта"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(41), MaxValueValidator(82)],
+    )
+    longitude = models.DecimalField(
+        _("долгота"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(19), MaxValueValidator(180)],
+    )
+
+    class Meta:
+        abstract = True
 
 
 def home_region_code():

@@ -1,5 +1,4 @@
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -10,13 +9,13 @@ from wagtail.search import index
 from ..choices import LibraryAffiliation, OwnershipForm, SettlementKind
 from ..names import normalise_name
 from .mixins import BodyMixin, ChoiceLabelsMixin, ImageMixin, IntroMixin, load_related
-from .reference import oktmo_validator
+from .reference import SettlementFacts
 
 NAMESAKES_SHOWN = 24
 LIBRARY_EVENTS_SHOWN = 3
 
 
-class SettlementPage(ChoiceLabelsMixin, IntroMixin, ImageMixin, Page):
+class SettlementPage(ChoiceLabelsMixin, IntroMixin, ImageMixin, SettlementFacts, Page):
     """A settlement (населённый пункт); its libraries live below it."""
 
     name = models.CharField(
@@ -50,26 +49,6 @@ class SettlementPage(ChoiceLabelsMixin, IntroMixin, ImageMixin, Page):
         on_delete=models.SET_NULL,
         related_name="pages",
         help_text=_("Населённый пункт в справочнике: по нему находятся тёзки."),
-    )
-    oktmo = models.CharField(
-        _("код ОКТМО"), max_length=11, blank=True, validators=[oktmo_validator]
-    )
-    population = models.PositiveIntegerField(_("население"), null=True, blank=True)
-    latitude = models.DecimalField(
-        _("широта"),
-        max_digits=9,
-        decimal_places=6,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(41), MaxValueValidator(82)],
-    )
-    longitude = models.DecimalField(
-        _("долгота"),
-        max_digits=9,
-        decimal_places=6,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(19), MaxValueValidator(180)],
     )
 
     content_panels = Page.content_panels + [

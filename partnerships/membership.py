@@ -239,7 +239,8 @@ def reject_change(change, user, comment):
 def _locked_pending(change):
     """Re-read the request under a lock; a decided request is not decided twice."""
     locked = (
-        MembershipChange.objects.select_for_update()
+        # Only the request's own row: PostgreSQL cannot lock the nullable side of a join.
+        MembershipChange.objects.select_for_update(of=("self",))
         .select_related("library__settlement", "cooperation")
         .filter(pk=change.pk)
         .first()

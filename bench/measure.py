@@ -7,6 +7,7 @@ import statistics
 import time
 from collections import Counter
 from dataclasses import dataclass, field
+from urllib.parse import quote
 
 from django.core.signals import got_request_exception
 from django.db import connection
@@ -36,6 +37,9 @@ from partnerships.setup import section
 QUERY_LIMIT = 20
 FAST_LIMIT_MS = 30.0
 FAST_TYPES = ("home", "cooperation")
+# Issue 4: the search page's p95 at full scale, by tier.
+SEARCH_P95_MS = {"sqlite": 100.0, "postgresql": 50.0, "engine": 50.0}
+PER_QUERY_REPEATS = 3
 
 SEARCH_QUERIES = [
     "библиотека",
@@ -194,13 +198,72 @@ def build_plan(n, seed):
     plan["search"] = cycle(
         [f"/search/?query={q}" for q in SEARCH_QUERIES] + ["/search/?query=библиотека&page=2"], n
     )
+    plan["search suggest"] = cycle(
+        [f"/search/suggest/?q={quote(prefix)}" for prefix in suggest_prefixes()], n
+    )
     return plan
+
+
+def suggest_prefixes():
+    """What a reader has typed when suggestions start: the query up to its last word's
+    first four letters («краеведческие ч», «библ»)."""
+    prefixes = []
+    for query in SEARCH_QUERIES:
+        *head, last = query.split()
+        prefixes.append(" ".join([*head, last[:4]]))
+    return prefixes
+
+
+def search_tier():
+    from django.conf import settings
+
+    backend = settings.WAGTAILSEARCH_BACKENDS["default"]["BACKEND"]
+    if "sqlite" in backend:
+        return "sqlite"
+    if "postgres" in backend:
+        return "postgresql"
+    return "engine"
+
+
+def search_p95_limit():
+    return SEARCH_P95_MS[search_tier()]
+
+
+_FOUND = re.compile(r"найдено(?: больше)?:? (\d+)")
+_MODE = (
+    ("показаны результаты по запросу", "corrected"),
+    ("страницы с похожими словами", "fuzzy"),
+    ("хотя бы одно из них", "any"),
+)
+
+
+def measure_search_queries(runner, repeats=PER_QUERY_REPEATS):
+    """Each bench query on the search page: median and worst time, queries, results found
+    and how they were found (every word, a corrected query, typos, any word)."""
+    rows = []
+    for query in SEARCH_QUERIES:
+        url = f"/search/?query={quote(query)}"
+        runner.get(url)
+        samples = [runner.get(url) for _ in range(repeats)]
+        response = runner.client.get(url)
+        html = response.content.decode() if response.status_code == 200 else ""
+        found = _FOUND.search(html)
+        mode = next((name for text, name in _MODE if text in html), "exact" if found else "")
+        rows.append(
+            {
+                "query": query,
+                "median_ms": statistics.median(s.ms for s in samples),
+                "max_ms": max(s.ms for s in samples),
+                "queries": max(s.queries for s in samples),
+                "found": int(found.group(1)) if found else 0,
+                "mode": mode if found and int(found.group(1)) else "nothing found",
+            }
+        )
+    return rows
 
 
 def namesake_plan(n, rng):
     """The partner finder at full gazetteer size: suggestions, a chosen settlement, a name page."""
-    from urllib.parse import quote
-
     from partnerships.models import GazetteerSettlement
 
     ids = list(GazetteerSettlement.objects.order_by("pk").values_list("pk", flat=True))

@@ -43,7 +43,14 @@ def parse_args(argv=None):
     parser.add_argument(
         "--index",
         action="store_true",
-        help="run update_index after generation (timed) so the search page finds something",
+        help="rebuild the search index (timed) even when it is up to date; without it the "
+        "bench builds the index only when it is missing or stale",
+    )
+    parser.add_argument(
+        "--no-index",
+        dest="build_index",
+        action="store_false",
+        help="never build the search index (the search rows then run on what is there)",
     )
     parser.add_argument(
         "--no-analyze",
@@ -165,6 +172,12 @@ def write_meta(values):
             )
 
 
+def set_meta(values):
+    """Change some of the bench's notes about its database, keeping the others."""
+    meta = read_meta() or {}
+    write_meta({**meta, **values})
+
+
 def reset_database():
     """Empty the bench database: delete the SQLite file, or drop the bench's tables elsewhere."""
     from django.conf import settings
@@ -211,7 +224,10 @@ def fast_sqlite_writes():
                 cursor.execute("PRAGMA synchronous = FULL")
 
 
-def migrate_and_install():
+def migrate_and_install(install_hub=True):
+    """Migrate, and install the hub (partnerships.setup.install) unless told not to: on a hub
+    the bench generated before, install() would provision the teams of 3,000 libraries again,
+    minutes of work that no public page needs."""
     from django.core.management import call_command
 
     from partnerships.setup import install
@@ -219,7 +235,8 @@ def migrate_and_install():
     started = time.perf_counter()
     with fast_sqlite_writes():
         call_command("migrate", verbosity=0, interactive=False)
-        install()
+        if install_hub:
+            install()
     return time.perf_counter() - started
 
 
@@ -266,7 +283,7 @@ def prepare(args):
         reset_database()
     meta = read_meta()
 
-    migrate_seconds = migrate_and_install()
+    migrate_seconds = migrate_and_install(install_hub=not meta)
     if meta and current_size() == goal:
         log(
             f"Reusing the generated hub ({meta.get('generated_at')}; generation then took "
@@ -277,6 +294,8 @@ def prepare(args):
         log("The bench database does not have the target size: starting it again.")
         reset_database()
         migrate_seconds = migrate_and_install()
+    elif meta:
+        migrate_seconds += migrate_and_install()
     log(f"Migrated and installed in {migrate_seconds:.1f} s. Generating {goal} …")
     started = time.perf_counter()
     with fast_sqlite_writes():
@@ -326,22 +345,123 @@ def planner_statistics(analyze):
 
 
 def update_index():
+    """Run update_index on every configured backend: (objects indexed, seconds)."""
+    import io
+    import re
+
     from django.core.management import call_command
 
+    out = io.StringIO()
     started = time.perf_counter()
-    call_command("update_index", verbosity=0)
-    return time.perf_counter() - started
+    call_command("update_index", verbosity=1, stdout=out)
+    seconds = time.perf_counter() - started
+    objects = sum(int(n) for n in re.findall(r"indexed (\d+) objects", out.getvalue()))
+    return objects, seconds
 
 
 def index_size():
-    try:
-        from wagtail.search.models import IndexEntry
-    except ImportError:
+    """Entries in the database's search index, or None when the default backend is an engine
+    (whose index the bench does not count)."""
+    from django.conf import settings
+
+    backend = settings.WAGTAILSEARCH_BACKENDS["default"]["BACKEND"]
+    if "sqlite" not in backend and "postgres" not in backend and "database" not in backend:
         return None
-    try:
-        return IndexEntry.objects.count()
-    except Exception:
-        return None
+    from wagtail.search.models import IndexEntry
+
+    return IndexEntry.objects.count()
+
+
+def index_code():
+    """The source of what makes the stored index text: the Russian analysis, the indexers and
+    index classes of the configured backends, the engines' index settings. A change there
+    makes an index built before it stale; a change to how queries are ranked does not."""
+    import importlib
+    import inspect
+
+    from django.conf import settings
+
+    import search.backends.indexing
+    import search.russian
+
+    parts = [inspect.getsource(search.russian), inspect.getsource(search.backends.indexing)]
+    for config in settings.WAGTAILSEARCH_BACKENDS.values():
+        module = importlib.import_module(config["BACKEND"])
+        own = {
+            name: value
+            for name, value in sorted(vars(module).items())
+            if getattr(value, "__module__", None) == module.__name__
+        }
+        classes = [
+            inspect.getsource(value)
+            for name, value in own.items()
+            if inspect.isclass(value) and "Index" in name
+        ]
+        # The module's functions that those classes call (fold_yo, …), not the query side.
+        helpers = [
+            inspect.getsource(value)
+            for name, value in own.items()
+            if inspect.isfunction(value) and any(f"{name}(" in source for source in classes)
+        ]
+        parts += classes + helpers
+        if not getattr(module.SearchBackend, "is_database", True):
+            from search.backends.engines import RUSSIAN_INDEX_SETTINGS
+
+            parts.append(json.dumps(RUSSIAN_INDEX_SETTINGS, sort_keys=True))
+    return "\n".join(parts)
+
+
+def index_fingerprint(info):
+    """The content generation, the search backends and the code that makes index text."""
+    import hashlib
+
+    from django.conf import settings
+
+    digest = hashlib.sha256(index_code().encode())
+    backends = json.dumps(settings.WAGTAILSEARCH_BACKENDS, sort_keys=True, default=str)
+    digest.update(backends.encode())
+    return f"{info.get('generated_at')}|{digest.hexdigest()[:16]}"
+
+
+def ensure_index(args, info):
+    """Build the search index when it is missing or stale (or --index asks), timed: the
+    search rows must measure a real index of the generated hub."""
+    fingerprint = index_fingerprint(info)
+    meta = read_meta() or {}
+    entries = index_size()
+    if not args.build_index:
+        return "not built (--no-index)"
+    reason = None
+    if args.index:
+        reason = "--index"
+    elif meta.get("search_index") != fingerprint:
+        reason = (
+            "stale: made for other content, backends or index code"
+            if meta.get("search_index")
+            else "missing"
+        )
+    elif entries is not None and entries == 0:
+        reason = "missing: no entries"
+    if reason is None:
+        return (
+            f"up to date ({entries if entries is not None else 'engine'} entries; built in "
+            f"{meta.get('index_seconds', '?')} s)"
+        )
+    log(f"Search index {reason}: running update_index …")
+    with fast_sqlite_writes():
+        objects, seconds = update_index()
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        # Statistics for the new index rows, as autovacuum would gather them (SQLite's are
+        # refreshed after this, with the rest).
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    info["index_objects"] = objects
+    info["index_seconds"] = f"{seconds:.1f}"
+    log(f"update_index: {objects} objects in {seconds:.1f} s")
+    set_meta({"search_index": fingerprint, "index_seconds": f"{seconds:.1f}"})
+    return f"built ({objects} objects in {seconds:.1f} s)"
 
 
 def page_counts():
@@ -385,10 +505,10 @@ def main(argv=None):
     log(f"Settings: bench.settings (DEBUG={settings.DEBUG}), scale {args.scale:g}")
     log(f"Machine: {os.cpu_count()} CPUs, {load()}")
     info = prepare(args)
-    if args.index:
-        log("Indexing for search …")
-        info["index_seconds"] = f"{update_index():.1f}"
-        log(f"update_index took {info['index_seconds']} s")
+    info["search_backend"] = settings.WAGTAILSEARCH_BACKENDS["default"]["BACKEND"]
+    log(f"Search backend: {info['search_backend']}")
+    info["search_index"] = ensure_index(args, info)
+    log(f"Search index: {info['search_index']}")
     import_seconds, gazetteer_note = import_gazetteer(args.gazetteer)
     log(f"Gazetteer: {gazetteer_note}")
     if import_seconds is not None:
@@ -398,8 +518,8 @@ def main(argv=None):
     entries = index_size()
     log(f"Pages: {page_counts()}")
     log(
-        f"Search index entries: {entries if entries is not None else 'n/a'}"
-        + ("" if entries else " (search results are empty; --index fills the index)")
+        f"Search index entries: {entries if entries is not None else 'n/a (an engine)'}"
+        + ("" if entries or entries is None else " (search results are empty!)")
     )
     if args.generate_only:
         return 0
@@ -411,6 +531,9 @@ def main(argv=None):
     log(f"\nMeasuring {args.requests} requests per page type after {args.warmups} warm-ups:")
     results, runner = m.measure(plan, warmups=args.warmups, types=types, log=log)
     scaling = m.measure_scaling(runner, m.scaling_plan()) if not types else []
+    per_query = []
+    if "search" in results and (not types or "search" in types):
+        per_query = m.measure_search_queries(runner)
 
     log(
         f"\n{load()} after measuring; server time is the wall time of client.get, "
@@ -420,6 +543,16 @@ def main(argv=None):
     for key, result in results.items():
         for error, n in result.errors.items():
             log(f"  {key}: {n}× {error}")
+
+    if per_query:
+        log(f"\nSearch page per query ({m.PER_QUERY_REPEATS} requests each, after one untimed):")
+        log("| query | median ms | max ms | SQL queries | results | mode |")
+        log("|---|---:|---:|---:|---:|---|")
+        for row in per_query:
+            log(
+                f"| {row['query']} | {row['median_ms']:.1f} | {row['max_ms']:.1f} | "
+                f"{row['queries']} | {row['found']} | {row['mode']} |"
+            )
 
     if scaling:
         log("\nQuery counts for few vs many items (max of 3 requests each):")
@@ -438,7 +571,7 @@ def main(argv=None):
         explain(offenders, results, scaling)
     elif offenders:
         log("\n--explain-queries prints the repeated SQL of the pages that miss a target.")
-    save(args, info, results, scaling)
+    save(args, info, results, scaling, per_query)
     return 0
 
 
@@ -475,6 +608,20 @@ def report_targets(args, results, scaling):
             f"  {key} median ≤ {m.FAST_LIMIT_MS:.0f} ms: "
             f"{'yes' if fast else 'NO'} ({result.median:.1f} ms; CPU {result.median_cpu:.1f} ms)"
             f"{note}"
+        )
+        if not fast:
+            offenders.add(key)
+    search_limit = m.search_p95_limit()
+    for key in ("search", "search suggest"):
+        result = results.get(key)
+        if result is None or not result.samples:
+            continue
+        fast = result.ok and result.p95 <= search_limit
+        note = "" if args.scale == 1.0 else " (the target is for the full scale)"
+        log(
+            f"  {key} p95 ≤ {search_limit:.0f} ms ({m.search_tier()}): "
+            f"{'yes' if fast else 'NO'} (p50 {result.median:.1f} ms, p95 {result.p95:.1f} ms; "
+            f"{result.max_queries} queries max){note}"
         )
         if not fast:
             offenders.add(key)
@@ -543,7 +690,7 @@ def explain(offenders, results, scaling):
             log(f"  +{n}× {sql}")
 
 
-def save(args, info, results, scaling):
+def save(args, info, results, scaling, per_query=()):
     from django.db import connection
 
     out = RESULTS / f"last-run-{connection.vendor}-{scale_label(args.scale)}.json"
@@ -574,6 +721,7 @@ def save(args, info, results, scaling):
             }
             for label, small_note, large_note, small, large in scaling
         ],
+        "search_per_query": list(per_query),
     }
     out.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
     log(f"\nSaved {out.relative_to(ROOT)}")

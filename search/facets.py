@@ -3,15 +3,19 @@
 Engines rank; the facets (type, region, cooperation, year) and the dates come from the
 database, so they are the same on every tier and follow the content at once: a library that
 leaves a cooperation drops out of that cooperation's facet with the next search, whatever
-the engine's index says. The cost is a handful of queries per search, one per kind of
-material among the hits, never one per hit.
+the engine's index says. The cost is a fixed handful of queries per search (one for the
+pages' own facts, one UNION for what they have many of, two for documents), never one per
+hit or per type.
 """
 
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
+from django.db.models import CharField, Exists, F, OuterRef, Subquery, TextField, Value
+from django.db.models.functions import Cast, Length, Substr
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.documents import get_document_model
@@ -32,7 +36,6 @@ from partnerships.models import (
 )
 
 DOCUMENT = "document"
-JOINT_TYPES = ("eventpage", "programpage", "publicationpage", "workplanpage", "chroniclepage")
 
 
 @dataclass
@@ -52,6 +55,8 @@ class Hit:
     snippet_html: str = ""
     description: str = ""
     type_label: str = ""
+    model: object = None
+    event_kind: str = ""
 
     @property
     def key(self):
@@ -104,165 +109,288 @@ def _as_date(value):
 
 
 def public_collection_ids():
-    """Collections without a view restriction on them or above them."""
-    restricted = CollectionViewRestriction.objects.values_list("collection__path", flat=True)
-    collections = Collection.objects.all()
-    for path in restricted:
-        collections = collections.exclude(path__startswith=path)
-    return collections.values("pk")
+    """Collections without a view restriction on them or above them, as a subquery."""
+    restricted_above = CollectionViewRestriction.objects.annotate(
+        length=Length("collection__path")
+    ).filter(collection__path=Substr(OuterRef("path"), 1, F("length")))
+    return Collection.objects.exclude(Exists(restricted_above)).values("pk")
+
+
+def _page_model_paths():
+    """{page model: the select_related path from Page to its own row}, for every concrete
+    page model: one query with these joins gives specific pages of any types."""
+    paths = {}
+
+    def path_to(model):
+        if model is Page:
+            return ""
+        if model not in paths:
+            parent, link = next(iter(model._meta.parents.items()))
+            above = path_to(parent)
+            accessor = link.remote_field.get_accessor_name()
+            paths[model] = f"{above}__{accessor}" if above else accessor
+        return paths[model]
+
+    for model in apps.get_models():
+        if issubclass(model, Page) and model is not Page and model._meta.parents:
+            path_to(model)
+    return paths
+
+
+def specific_pages(pks, models=None):
+    """{pk: specific page} in one query, however many page types there are among them.
+
+    Wagtail's .specific() costs a query per type; here each page type's row is joined to
+    the page row (select_related along the parent links) and picked by the content type.
+    `models`, when the caller knows them, keeps the joins to the types among the pages; a page
+    of another type comes back as a plain Page.
+    """
+    if not pks:
+        return {}
+    paths = _page_model_paths()
+    wanted = paths if models is None else {m: paths[m] for m in models if m in paths}
+    joins = sorted(wanted.values())
+    found = {}
+    for page in Page.objects.filter(pk__in=pks).order_by().select_related(*joins):
+        model = page.specific_class
+        specific = page
+        if model in wanted:
+            for accessor in wanted[model].split("__"):
+                specific = getattr(specific, accessor, None)
+                if specific is None:
+                    break
+        found[page.pk] = specific if specific is not None else page
+    return found
 
 
 def describe(hits, locale):
-    """Fill type, regions, cooperations, year and date of each hit in place."""
+    """Fill type, regions, cooperations, year and date of each hit in place, and return the
+    labels of the regions and cooperations found: {"region": {code: name},
+    "cooperation": {pk: name}}. A bounded number of queries: one for the pages' own facts,
+    one for what they have many of, two for documents."""
+    labels = {"region": {}, "cooperation": {}}
     pages = {hit.pk: hit for hit in hits if hit.kind == "page"}
     documents = {hit.pk: hit for hit in hits if hit.kind == DOCUMENT}
     if pages:
-        _describe_pages(pages, locale)
+        _describe_pages(pages, locale, labels)
     if documents:
-        _describe_documents(documents, locale)
+        _describe_documents(documents, locale, labels)
+    return labels
 
 
-def _describe_pages(pages, locale):
-    by_model = defaultdict(list)
-    labels = type_labels()
-    rows = Page.objects.filter(pk__in=pages).values_list(
-        "pk", "content_type_id", "first_published_at"
+JOINT_MODELS = (EventPage, ProgramPage, PublicationPage, WorkPlanPage, ChroniclePage)
+# The date (or year) that dates each type: type key → field of its row, read through Page.
+DATE_FIELDS = {
+    "eventpage": "eventpage__starts_at",
+    "programpage": "programpage__starts_on",
+    "publicationpage": "publicationpage__year",
+    "chroniclepage": "chroniclepage__date",
+    "workplanpage": "workplanpage__year",
+    "cooperationpage": "cooperationpage__agreement_signed_on",
+}
+YEAR_ONLY = {"publicationpage", "workplanpage"}
+# Where a type's single region is: its own settlement, the library's, the event's venue.
+REGION_PATHS = {
+    "settlementpage": "settlementpage__region",
+    "librarypage": "librarypage__settlement__region",
+    "eventpage": "eventpage__venue_library__settlement__region",
+}
+
+
+def _add_region(hit, code, name, labels):
+    if code:
+        hit.regions.add(code)
+        labels["region"][code] = name
+
+
+def _add_cooperation(hit, pk, name, labels):
+    if pk:
+        hit.cooperations.add(pk)
+        labels["cooperation"][pk] = name
+
+
+def _describe_pages(pages, locale, labels):
+    """Every single-valued fact in one query (the page types' rows joined to the page rows),
+    then every many-valued one (partner libraries' regions, plan items' regions, members'
+    regions, libraries' cooperations) in one UNION ALL query."""
+    type_keys = type_labels()
+    settlement_cooperation = (
+        CooperationPage.objects.live()
+        .filter(locale=locale, name_key=OuterRef("settlementpage__name_key"))
+        .order_by("pk")
     )
-    for pk, content_type_id, published in rows:
-        model = ContentType.objects.get_for_id(content_type_id).model_class()
-        name = model._meta.model_name if model else ""
-        hit = pages[pk]
-        hit.type = name if name in labels else ""
-        hit.date = _as_date(published)
-        by_model[name].append(pk)
-
-    def regions_of(model, ids, lookup):
-        for pk, region in model.objects.filter(pk__in=ids).values_list("pk", lookup):
-            if region:
-                pages[pk].regions.add(region)
-
-    def dated(model, ids, date_field, year_of=None):
-        for pk, value in model.objects.filter(pk__in=ids).values_list("pk", date_field):
-            if value is not None:
-                pages[pk].year = year_of(value) if year_of else value.year
-                pages[pk].date = dt.date(value, 1, 1) if year_of else _as_date(value)
-
-    # A cooperation's own pages belong to the cooperation page above them. The tree is read
-    # rather than the pages' cooperation field, which a move does not update.
-    joint = [pk for name in JOINT_TYPES for pk in by_model.get(name, [])]
-    if joint:
-        steplen = Page.steplen
-        parents = {
-            pk: path[:-steplen]
-            for pk, path in Page.objects.filter(pk__in=joint).values_list("pk", "path")
-        }
-        cooperation_by_path = dict(
-            CooperationPage.objects.filter(path__in=set(parents.values())).values_list("path", "pk")
+    joint = [model._meta.model_name for model in JOINT_MODELS]
+    fields = ["pk", "content_type_id", "first_published_at", "eventpage__kind"]
+    fields += DATE_FIELDS.values()
+    for path in REGION_PATHS.values():
+        fields += [f"{path}__code", f"{path}__name"]
+    fields += [f"{name}__cooperation_id" for name in joint]
+    fields += [f"{name}__cooperation__settlement_name" for name in joint]
+    rows = (
+        Page.objects.filter(pk__in=pages)
+        .order_by()
+        .annotate(
+            settlement_cooperation=Subquery(settlement_cooperation.values("pk")[:1]),
+            settlement_cooperation_name=Subquery(
+                settlement_cooperation.values("settlement_name")[:1]
+            ),
+            own_cooperation_name=F("cooperationpage__settlement_name"),
         )
-        for pk, parent_path in parents.items():
-            if parent_path in cooperation_by_path:
-                pages[pk].cooperations.add(cooperation_by_path[parent_path])
+        .values(
+            *fields, "settlement_cooperation", "settlement_cooperation_name", "own_cooperation_name"
+        )
+    )
+    by_type = defaultdict(list)
+    for row in rows:
+        hit = pages[row["pk"]]
+        model = ContentType.objects.get_for_id(row["content_type_id"]).model_class()
+        name = model._meta.model_name if model else ""
+        hit.type = name if name in type_keys else ""
+        hit.model = model
+        hit.date = _as_date(row["first_published_at"])
+        by_type[hit.type].append(hit.pk)
+        if name == "eventpage":
+            hit.event_kind = row["eventpage__kind"]
+        value = row.get(DATE_FIELDS.get(name))
+        if value is not None:
+            if name in YEAR_ONLY:
+                hit.year, hit.date = int(value), dt.date(int(value), 1, 1)
+            else:
+                hit.date = _as_date(value)
+                hit.year = hit.date.year
+        if path := REGION_PATHS.get(name):
+            _add_region(hit, row[f"{path}__code"], row[f"{path}__name"], labels)
+        if name in joint:
+            _add_cooperation(
+                hit,
+                row[f"{name}__cooperation_id"],
+                row[f"{name}__cooperation__settlement_name"],
+                labels,
+            )
+        elif name == "settlementpage":
+            _add_cooperation(
+                hit, row["settlement_cooperation"], row["settlement_cooperation_name"], labels
+            )
+        elif name == "cooperationpage":
+            _add_cooperation(hit, hit.pk, row["own_cooperation_name"], labels)
 
-    if ids := by_model.get("settlementpage"):
-        keys = defaultdict(list)
-        for pk, region, key in SettlementPage.objects.filter(pk__in=ids).values_list(
-            "pk", "region__code", "name_key"
-        ):
-            pages[pk].regions.add(region)
-            keys[key].append(pk)
-        for key, cooperation in (
-            CooperationPage.objects.live()
-            .filter(locale=locale, name_key__in=keys)
-            .values_list("name_key", "pk")
-        ):
-            for pk in keys[key]:
-                pages[pk].cooperations.add(cooperation)
+    parts = []
+    region = "library__settlement__region"
 
-    if ids := by_model.get("librarypage"):
-        regions_of(LibraryPage, ids, "settlement__region__code")
-        for library, cooperation in (
-            MembershipChange.objects.current()
-            .filter(library_id__in=ids, cooperation__live=True)
-            .values_list("library_id", "cooperation_id")
-        ):
-            pages[library].cooperations.add(cooperation)
+    def part(queryset, what, pk, key, label):
+        return (
+            queryset.order_by()
+            .annotate(
+                _what=Value(what, output_field=CharField()),
+                _pk=F(pk),
+                _key=Cast(key, output_field=CharField()),
+                _label=F(label),
+            )
+            .values_list("_what", "_pk", "_key", "_label")
+        )
 
-    if ids := by_model.get("cooperationpage"):
-        for pk, signed_on in CooperationPage.objects.filter(pk__in=ids).values_list(
-            "pk", "agreement_signed_on"
-        ):
-            pages[pk].cooperations.add(pk)
-            if signed_on:
-                pages[pk].year = signed_on.year
-                pages[pk].date = signed_on
-        for cooperation, region in (
-            MembershipChange.objects.current()
-            .filter(cooperation_id__in=ids)
-            .values_list("cooperation_id", "library__settlement__region__code")
-        ):
-            if region:
-                pages[cooperation].regions.add(region)
-
-    if ids := by_model.get("eventpage"):
-        dated(EventPage, ids, "starts_at")
-        regions_of(EventPage, ids, "venue_library__settlement__region__code")
-    if ids := by_model.get("programpage"):
-        dated(ProgramPage, ids, "starts_on")
-    if ids := by_model.get("publicationpage"):
-        dated(PublicationPage, ids, "year", year_of=int)
-    if ids := by_model.get("chroniclepage"):
-        dated(ChroniclePage, ids, "date")
     for model in (EventPage, ProgramPage, PublicationPage, ChroniclePage):
-        if ids := by_model.get(model._meta.model_name):
-            regions_of(model, ids, "partner_libraries__settlement__region__code")
-    if ids := by_model.get("workplanpage"):
-        dated(WorkPlanPage, ids, "year", year_of=int)
-        for plan, region in WorkPlanItem.objects.filter(plan_id__in=ids).values_list(
-            "plan_id", "responsible_library__settlement__region__code"
-        ):
-            if region:
-                pages[plan].regions.add(region)
+        if ids := by_type.get(model._meta.model_name):
+            parts.append(
+                part(
+                    model.objects.filter(pk__in=ids, partner_libraries__isnull=False),
+                    "region",
+                    "pk",
+                    "partner_libraries__settlement__region__code",
+                    "partner_libraries__settlement__region__name",
+                )
+            )
+    if ids := by_type.get("workplanpage"):
+        parts.append(
+            part(
+                WorkPlanItem.objects.filter(plan_id__in=ids, responsible_library__isnull=False),
+                "region",
+                "plan_id",
+                "responsible_library__settlement__region__code",
+                "responsible_library__settlement__region__name",
+            )
+        )
+    if ids := by_type.get("cooperationpage"):
+        parts.append(
+            part(
+                MembershipChange.objects.current().filter(cooperation_id__in=ids),
+                "region",
+                "cooperation_id",
+                f"{region}__code",
+                f"{region}__name",
+            )
+        )
+    if ids := by_type.get("librarypage"):
+        parts.append(
+            part(
+                MembershipChange.objects.current().filter(
+                    library_id__in=ids, cooperation__live=True
+                ),
+                "cooperation",
+                "library_id",
+                "cooperation_id",
+                "cooperation__settlement_name",
+            )
+        )
+    if not parts:
+        return
+    rows = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+    for what, pk, key, label in rows:
+        if pk not in pages or key is None:
+            continue
+        if what == "region":
+            _add_region(pages[pk], key, label, labels)
+        else:
+            _add_cooperation(pages[pk], int(key), label, labels)
 
 
-def _describe_documents(documents, locale):
-    for pk, created_at in (
-        get_document_model().objects.filter(pk__in=documents).values_list("pk", "created_at")
-    ):
-        hit = documents[pk]
+def _describe_documents(documents, locale, labels):
+    """The documents themselves (the page shows them), and the pages that publish them: the
+    cooperation's agreement or a publication (their cooperation, and what they say of it)."""
+    for document in get_document_model().objects.filter(pk__in=documents):
+        hit = documents[document.pk]
         hit.type = DOCUMENT
-        hit.date = _as_date(created_at)
+        hit.object = document
+        hit.date = _as_date(document.created_at)
         hit.year = hit.date.year if hit.date else None
-    for document, cooperation in (
+    publications = (
         PublicationPage.objects.live()
         .filter(locale=locale, document_id__in=documents)
-        .values_list("document_id", "cooperation_id")
-    ):
-        if cooperation:
-            documents[document].cooperations.add(cooperation)
-    for document, cooperation in (
+        .order_by()
+        .annotate(
+            _what=Value("publication", output_field=CharField()),
+            _document=F("document_id"),
+            _cooperation=F("cooperation_id"),
+            _name=F("cooperation__settlement_name"),
+            _text=F("intro"),
+        )
+        .values_list("_what", "_document", "_cooperation", "_name", "_text")
+    )
+    agreements = (
         CooperationPage.objects.live()
         .filter(locale=locale, agreement_document_id__in=documents)
-        .values_list("agreement_document_id", "pk")
+        .order_by()
+        .annotate(
+            _what=Value("agreement", output_field=CharField()),
+            _document=F("agreement_document_id"),
+            _cooperation=F("pk"),
+            _name=F("settlement_name"),
+            _text=Cast("title", output_field=TextField()),
+        )
+        .values_list("_what", "_document", "_cooperation", "_name", "_text")
+    )
+    descriptions = {}
+    for what, document, cooperation, name, text in sorted(
+        publications.union(agreements, all=True), key=lambda row: row[0] != "publication"
     ):
-        documents[document].cooperations.add(cooperation)
-
-
-def document_descriptions(documents, locale):
-    """{document pk: what the page that publishes it says about it}."""
-    found = {}
-    for document, intro in (
-        PublicationPage.objects.live()
-        .filter(locale=locale, document_id__in=documents)
-        .values_list("document_id", "intro")
-    ):
-        found.setdefault(document, intro)
-    for document, title in (
-        CooperationPage.objects.live()
-        .filter(locale=locale, agreement_document_id__in=documents)
-        .values_list("agreement_document_id", "title")
-    ):
-        found.setdefault(document, _("Текст Соглашения: %(title)s") % {"title": title})
-    return found
+        hit = documents[document]
+        _add_cooperation(hit, cooperation, name, labels)
+        if what == "publication":
+            descriptions.setdefault(document, text or "")
+        else:
+            descriptions.setdefault(document, _("Текст Соглашения: %(title)s") % {"title": text})
+    for pk, hit in documents.items():
+        hit.description = str(descriptions.get(pk, ""))
 
 
 @dataclass
@@ -273,8 +401,12 @@ class FacetValue:
     selected: bool = False
 
 
-def count_facets(hits, filters, locale):
-    """Counts per facet value over the hits that pass every other selected filter."""
+def count_facets(hits, filters, labels=None):
+    """Counts per facet value over the hits that pass every other selected filter.
+
+    `labels` are those describe() found; a selected value no hit has is looked up (one query).
+    """
+    labels = labels or {"region": {}, "cooperation": {}}
     counters = {name: defaultdict(int) for name in ("type", "region", "cooperation", "year")}
     for hit in hits:
         if hit.matches(filters, skip="type"):
@@ -291,16 +423,18 @@ def count_facets(hits, filters, locale):
     for name, value in filters.items():
         counters[name].setdefault(value, 0)
 
+    regions = dict(labels["region"])
+    if (region := filters.get("region")) and region not in regions:
+        regions.update(Region.objects.filter(code=region).values_list("code", "name"))
+    cooperations = dict(labels["cooperation"])
+    if (cooperation := filters.get("cooperation")) and cooperation not in cooperations:
+        cooperations.update(
+            CooperationPage.objects.filter(pk=cooperation).values_list("pk", "settlement_name")
+        )
     labels = {
         "type": dict(type_labels()) | {"": other_type_label()},
-        "region": dict(
-            Region.objects.filter(code__in=list(counters["region"])).values_list("code", "name")
-        ),
-        "cooperation": dict(
-            CooperationPage.objects.filter(pk__in=list(counters["cooperation"])).values_list(
-                "pk", "settlement_name"
-            )
-        ),
+        "region": regions,
+        "cooperation": cooperations,
         "year": {year: str(year) for year in counters["year"]},
     }
     facets = {}

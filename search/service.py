@@ -14,17 +14,19 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db import NotSupportedError, ProgrammingError, transaction
+from django.db import NotSupportedError, ProgrammingError, connections, router, transaction
+from django.db.models import F
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.safestring import mark_safe
 from modelsearch.backends import get_search_backend
 from modelsearch.index import SearchField
+from modelsearch.query import Fuzzy
 from modelsearch.utils import normalise_query_string
-from wagtail.contrib.search_promotions.models import Query, SearchPromotion
+from wagtail.contrib.search_promotions.models import Query, QueryDailyHits, SearchPromotion
 from wagtail.documents import get_document_model
 from wagtail.models import Locale, Page
 
-from partnerships.models import EventPage
 from search import facets, spelling
 from search.query import highlight_query, parse_query
 from search.russian import Highlighter, analyse, words
@@ -113,20 +115,27 @@ class Backends:
         return action(self.fallback)
 
 
-def ranked_pks(backend, query, queryset):
-    results = backend.search(query, queryset, operator=None)[:WINDOW]
+def ranked_pks(backend, query, queryset, limit=None, autocomplete=False):
+    search = backend.autocomplete if autocomplete else backend.search
+    results = search(query, queryset, operator=None)[: limit or WINDOW]
     pks = getattr(results, "pks", None)
     if pks is not None:
         return pks()
     return [obj.pk for obj in results]
 
 
-def _safely(backend, action):
-    """Run a database backend's query in a savepoint: a missing PostgreSQL extension (fuzzy
-    search needs pg_trgm) must not break the rest of the request's transaction."""
+def _safely(backend, action, query):
+    """Run a database backend's fuzzy query in a savepoint on PostgreSQL: a missing extension
+    (fuzzy search needs pg_trgm) must not break the rest of the request's transaction. SQLite
+    keeps its transaction whatever fails, and other modes need no extension: no savepoint."""
     if not getattr(backend, "is_database", False):
         return action()
+    savepoint = (
+        isinstance(query, Fuzzy) and connections[router.db_for_read(Page)].vendor == "postgresql"
+    )
     try:
+        if not savepoint:
+            return action()
         with transaction.atomic():
             return action()
     except NotImplementedError:
@@ -147,11 +156,32 @@ class HubSearch:
         self.request = request
         self.engine_only = engine_only
         self.capped = False
+        self.labels = {}
+        self._suggestions = {}
 
     # ------------------------------------------------------------ querysets
 
-    def pages(self):
+    @cached_property
+    def _pages(self):
+        # public() reads the view restrictions when it is called: once per search.
         return Page.objects.live().public().filter(locale=self.locale)
+
+    def pages(self):
+        return self._pages.all()
+
+    @cached_property
+    def vocabulary(self):
+        """The hub's words (search.spelling), read once per search."""
+        return spelling.vocabulary(self.locale)
+
+    def spelling_suggestion(self, query_words):
+        """spelling.suggest, once per search: a query that finds nothing asks twice."""
+        key = tuple(query_words)
+        if key not in self._suggestions:
+            self._suggestions[key] = spelling.suggest(
+                query_words, self.locale, known=self.vocabulary
+            )
+        return self._suggestions[key]
 
     def documents(self):
         return get_document_model().objects.filter(collection_id__in=facets.public_collection_ids())
@@ -160,8 +190,10 @@ class HubSearch:
 
     def _ranked(self, query):
         def action(backend):
-            pages = _safely(backend, lambda: ranked_pks(backend, query, self.pages()))
-            documents = _safely(backend, lambda: ranked_pks(backend, query, self.documents()))
+            pages = _safely(backend, lambda: ranked_pks(backend, query, self.pages()), query)
+            documents = _safely(
+                backend, lambda: ranked_pks(backend, query, self.documents()), query
+            )
             return pages, documents
 
         return self.backends.call(action)
@@ -178,7 +210,7 @@ class HubSearch:
             if mode == "corrected" and self.engine_only:
                 continue
             if mode == "corrected":
-                suggestion = spelling.suggest(parsed.all_words, self.locale)
+                suggestion = self.spelling_suggestion(parsed.all_words)
                 if not suggestion:
                     continue
                 effective = parse_query(suggestion)
@@ -215,14 +247,14 @@ class HubSearch:
         """
         mode, hits, effective = self.find(parsed)
         if self.engine_only:
-            facets.describe(hits, self.locale)
+            self.labels = facets.describe(hits, self.locale)
             return mode, hits, effective, []
         kinds = effective.kind_hints()
         if kinds and effective.only_names_kinds():
             hits = self._with_kind_events(hits, kinds)
-        facets.describe(hits, self.locale)
+        self.labels = facets.describe(hits, self.locale)
         hints = effective.type_hints() + (["eventpage"] if kinds else [])
-        if spelling.names_only(effective.content_stems(), self.locale):
+        if spelling.names_only(effective.content_stems(), self.locale, known=self.vocabulary):
             hints += [key for key in ("cooperationpage", "settlementpage") if key not in hints]
         if hints:
             hits = _hinted_first(hits, hints, kinds)
@@ -242,7 +274,7 @@ class HubSearch:
 
         filters = params.filters
         outcome.unfiltered_total = len(hits)
-        outcome.facets = facets.count_facets(hits, filters, self.locale)
+        outcome.facets = facets.count_facets(hits, filters, self.labels)
         shown = [hit for hit in hits if hit.matches(filters)]
         if params.sort == "date":
             shown.sort(key=lambda hit: (hit.date is not None, hit.date), reverse=True)
@@ -252,7 +284,7 @@ class HubSearch:
         self._decorate(list(outcome.page), effective, mode)
 
         if mode not in ("exact", "corrected"):
-            outcome.suggestion = spelling.suggest(parsed.all_words, self.locale)
+            outcome.suggestion = self.spelling_suggestion(parsed.all_words)
         if params.page == 1 and not filters:
             outcome.promotions = promotions(parsed.text, self.locale)
         return outcome
@@ -265,7 +297,11 @@ class HubSearch:
             for pk in facets.kind_event_pks(kinds, self.locale)
             if ("page", pk) not in seen
         ]
-        return hits + extra
+        # Like ranked hits, at most WINDOW of them: facets and counts cover those.
+        room = max(0, WINDOW - len(hits))
+        if len(extra) > room:
+            self.capped = True
+        return hits + extra[:room]
 
     # ------------------------------------------------------------ what a hit shows
 
@@ -275,14 +311,14 @@ class HubSearch:
         highlighter = Highlighter(parsed.stems, fuzzy=mode == "fuzzy")
         page_pks = [hit.pk for hit in hits if hit.kind == "page"]
         document_pks = [hit.pk for hit in hits if hit.kind == facets.DOCUMENT]
-        pages = {page.pk: page for page in Page.objects.filter(pk__in=page_pks).specific()}
-        documents = get_document_model().objects.in_bulk(document_pks)
-        descriptions = facets.document_descriptions(document_pks, self.locale)
+        pages = facets.specific_pages(
+            page_pks, models={hit.model for hit in hits if hit.kind == "page" and hit.model}
+        )
         engine_marks = self._engine_highlights(parsed, mode, page_pks, document_pks)
         labels = facets.type_labels()
         for hit in hits:
             hit.type_label = labels.get(hit.type) or facets.other_type_label()
-            obj = pages.get(hit.pk) if hit.kind == "page" else documents.get(hit.pk)
+            obj = pages.get(hit.pk) if hit.kind == "page" else hit.object
             hit.object = obj
             if obj is None:
                 continue
@@ -292,7 +328,6 @@ class HubSearch:
                 texts = list(page_texts(obj))
             else:
                 hit.url = obj.url
-                hit.description = descriptions.get(hit.pk, "")
                 texts = [hit.description]
             hit.title_html = marks.get("title") or highlighter.mark(obj.title)
             snippet = next((html for name, html in marks.items() if name != "title"), None)
@@ -337,19 +372,19 @@ class HubSearch:
             return []
 
         def action(backend):
-            results = backend.autocomplete(" ".join(typed), self.pages())[:limit]
-            return list(results)
+            return ranked_pks(
+                backend, " ".join(typed), self.pages(), limit=limit, autocomplete=True
+            )
 
         try:
             found = self.backends.call(action)
         except EngineUnavailable:
             return []
-        pages = Page.objects.filter(pk__in=[page.pk for page in found]).specific()
-        by_pk = {page.pk: page for page in pages}
+        by_pk = facets.specific_pages(found)
         labels = facets.type_labels()
         out = []
-        for page in found:
-            page = by_pk.get(page.pk)
+        for pk in found:
+            page = by_pk.get(pk)
             if page is None:
                 continue
             out.append(
@@ -366,13 +401,8 @@ class HubSearch:
 def _hinted_first(hits, hints, kinds):
     """Hits of the types (and event kinds) the query names come first, in the order named."""
     rank = {key: position for position, key in enumerate(hints)}
-    kind_pks = set()
-    if kinds:
-        kind_pks = set(
-            EventPage.objects.filter(
-                pk__in=[hit.pk for hit in hits if hit.type == "eventpage"], kind__in=kinds
-            ).values_list("pk", flat=True)
-        )
+    kinds = set(kinds or ())
+    kind_pks = {hit.pk for hit in hits if hit.type == "eventpage" and hit.event_kind in kinds}
 
     def key(item):
         position, hit = item
@@ -412,19 +442,31 @@ def _promotion_key(text):
 
 def promotions(text, locale):
     """Editors' promoted results for the query, in the active locale. «ёлка» and «елка», or
-    «Ёлка!», are one query: promotions are few, so they are matched here, folded."""
+    «Ёлка!», are one query: promotions are few, so they are matched here, folded. Two
+    queries however many there are: the promotions, then their pages in the active locale."""
     key = _promotion_key(text)
     if not key:
         return []
+    matched = [
+        promotion
+        for promotion in SearchPromotion.objects.select_related("query", "page").order_by(
+            "sort_order", "pk"
+        )
+        if _promotion_key(promotion.query.query_string) == key
+    ]
+    keys = {promotion.page.translation_key for promotion in matched if promotion.page_id}
+    localized = {}
+    if keys:
+        # The promoted page in the active locale (Page.localized), when it is published.
+        localized = {
+            page.translation_key: page
+            for page in Page.objects.live().filter(locale=locale, translation_key__in=keys)
+        }
     found = []
-    for promotion in SearchPromotion.objects.select_related("query", "page").order_by(
-        "sort_order", "pk"
-    ):
-        if _promotion_key(promotion.query.query_string) != key:
-            continue
+    for promotion in matched:
         if promotion.page_id:
-            page = promotion.page.specific.localized
-            if not page.live or page.locale_id != locale.pk:
+            page = localized.get(promotion.page.translation_key)
+            if page is None:
                 continue
             found.append(
                 {"title": page.title, "url": page.get_url(), "text": promotion.description}
@@ -443,5 +485,11 @@ def promotions(text, locale):
 def record_hit(text):
     """Count the query for the editors' «popular searches» (only meaningful queries)."""
     normalised = normalise_query_string(" ".join(words(text)))[:255]
-    if normalised and analyse(normalised):
+    if not (normalised and analyse(normalised)):
+        return
+    # A query already counted today is one UPDATE; Wagtail's Query.add_hit() costs three.
+    updated = QueryDailyHits.objects.filter(
+        query__query_string=normalised, date=timezone.now().date()
+    ).update(hits=F("hits") + 1)
+    if not updated:
         Query.get(normalised).add_hit()

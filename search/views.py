@@ -1,3 +1,5 @@
+from urllib.parse import urlencode
+
 from django.http import JsonResponse
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
@@ -60,23 +62,45 @@ FACET_TITLES = {
 
 def _url_with(request, name, value):
     """This search's address with one facet set (or removed, for None), from page 1."""
+    return _facet_urls(request, name)(value)
+
+
+def _facet_urls(request, name):
+    """url(value) for one facet: the rest of the address is encoded once, not once per value
+    (a facet may list hundreds of cooperations)."""
     query = request.GET.copy()
     query.pop("page", None)
-    if value is None:
-        query.pop(name, None)
-    else:
-        query[name] = value
-    return "?" + query.urlencode()
+    query.pop(name, None)
+    rest = query.urlencode()
+
+    def url(value):
+        if value is None:
+            return "?" + rest
+        return "?" + "&".join(part for part in (rest, urlencode({name: value})) if part)
+
+    return url
+
+
+# Regions and cooperations list the most frequent values (and the selected one): a common
+# word's results span hundreds of cooperations, which nobody scans and every request renders.
+FACET_SHOWN = {"region": 12, "cooperation": 12}
 
 
 def _facet_groups(request, outcome):
     groups = []
     for name, title in FACET_TITLES.items():
         values = outcome.facets.get(name, [])
-        for value in values:
-            value.url = _url_with(request, name, None if value.selected else value.value)
-        if values:
-            groups.append({"name": name, "title": title, "values": values})
+        limit = FACET_SHOWN.get(name)
+        shown = values
+        if limit is not None and len(values) > limit:
+            shown = values[:limit] + [v for v in values[limit:] if v.selected]
+        url = _facet_urls(request, name)
+        for value in shown:
+            value.url = url(None if value.selected else value.value)
+        if shown:
+            groups.append(
+                {"name": name, "title": title, "values": shown, "more": len(values) - len(shown)}
+            )
     return groups
 
 

@@ -24,6 +24,8 @@ from modelsearch.backends.database.postgres.postgres import (
 from modelsearch.query import And, Boost, Fuzzy, Not, Or, Phrase, PlainText
 from modelsearch.utils import get_content_type_pk
 
+from search.backends.indexing import prefetch_related_search_fields
+
 YO = str.maketrans("ёЁ", "еЕ")
 
 
@@ -43,6 +45,7 @@ class RussianPostgresIndex(PostgresIndex):
         """PostgresIndex.add_items with the folding indexer (upstream names its class inline)."""
         if not model.get_search_fields():
             return
+        prefetch_related_search_fields(model, objs)
         indexers = [self.indexer_class(obj, self.backend) for obj in objs]
         if not indexers:
             return

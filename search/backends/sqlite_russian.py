@@ -11,9 +11,13 @@ Use it as ``{"BACKEND": "search.backends.sqlite_russian"}``; run ``update_index`
 switching to it, because the stored index text changes.
 """
 
+import time
+
 from django.db import connections, router
+from django.db.models import AutoField, Exists, IntegerField, OuterRef, TextField
+from django.db.models.functions import Cast
 from django.utils.functional import cached_property
-from modelsearch.backends.database.sqlite.query import BM25
+from modelsearch.backends.database.sqlite.query import BM25, MatchExpression, normalize
 from modelsearch.backends.database.sqlite.sqlite import (
     IndexEntry,
     ObjectIndexer,
@@ -24,10 +28,11 @@ from modelsearch.backends.database.sqlite.sqlite import (
     SQLiteSearchQueryCompiler,
     SQLiteSearchResults,
 )
-from modelsearch.index import AutocompleteField, SearchField
-from modelsearch.query import MATCH_ALL, And, Boost, Fuzzy, Not, Or, Phrase, PlainText
-from modelsearch.utils import get_content_type_pk
+from modelsearch.index import AutocompleteField, Indexed, SearchField
+from modelsearch.query import MATCH_ALL, And, Boost, Fuzzy, MatchAll, Not, Or, Phrase, PlainText
+from modelsearch.utils import get_content_type_pk, get_descendants_content_types_pks
 
+from search.backends.indexing import prefetch_related_search_fields
 from search.russian import analyse, close_to, fuzziness, words
 
 FUZZY_EXPANSIONS = 12
@@ -44,11 +49,20 @@ class RussianObjectIndexer(ObjectIndexer):
     were named after every library taking part in it.
     """
 
+    @cached_property
+    def _prepared(self):
+        # Once per object: upstream prepares every field again for each of the three columns,
+        # which reads each related list (partner libraries, plan items) three times.
+        return [
+            (field, current_field, value)
+            for field in self.search_fields
+            for current_field, value in self.prepare_field(self.obj, field)
+        ]
+
     def _texts(self, keep):
-        for field in self.search_fields:
-            for current_field, value in self.prepare_field(self.obj, field):
-                if keep(field, current_field):
-                    yield value
+        for field, current_field, value in self._prepared:
+            if keep(field, current_field):
+                yield value
 
     @staticmethod
     def _is_own_title(field, current_field):
@@ -85,6 +99,7 @@ class RussianSQLiteIndex(SQLiteIndex):
         """SQLiteIndex.add_items with the Russian indexer (upstream names its class inline)."""
         if not model.get_search_fields():
             return
+        prefetch_related_search_fields(model, objs)
         indexers = [self.indexer_class(obj, self.backend) for obj in objs]
         if not indexers:
             return
@@ -139,6 +154,45 @@ class WeightedBM25(BM25):
         return f"bm25({table}, {weights})", []
 
 
+# The index's terms, for typo tolerance. Reading them scans the whole FTS vocabulary (0.8 s at
+# 30,000 pages), so this process keeps them for VOCABULARY_SECONDS, and forgets them at once
+# when it indexes or deletes something (forget_index_terms, connected in search.apps).
+VOCABULARY_SECONDS = 60
+_index_terms = {}
+
+
+def index_terms():
+    """The distinct stems of the title and body columns of the index."""
+    now = time.monotonic()
+    found = _index_terms.get("terms")
+    if found is None or found[0] <= now:
+        connection = connections[router.db_for_read(IndexEntry)]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"CREATE VIRTUAL TABLE IF NOT EXISTS {VOCABULARY_TABLE} "
+                f"USING fts5vocab(main, '{SQLiteFTSIndexEntry._meta.db_table}', 'col')"
+            )
+            cursor.execute(
+                f"SELECT DISTINCT term FROM {VOCABULARY_TABLE} "  # noqa: S608 - constant name
+                "WHERE col != 'autocomplete'"
+            )
+            terms = [row[0] for row in cursor.fetchall()]
+        found = _index_terms["terms"] = (now + VOCABULARY_SECONDS, terms)
+    return found[1]
+
+
+def forget_index_terms(sender=None, **kwargs):
+    """Signal receiver: an indexed object was saved or deleted, so its terms may be new."""
+    if sender is None or issubclass(sender, Indexed):
+        _index_terms.clear()
+
+
+def _integer_pk(model):
+    pk = model._meta.pk
+    pk = getattr(pk, "target_field", None) or pk
+    return isinstance(pk, (AutoField, IntegerField))
+
+
 class RussianSQLiteSearchQueryCompiler(SQLiteSearchQueryCompiler):
     """Stems the query's words before the FTS5 MATCH expression is built.
 
@@ -190,18 +244,8 @@ class RussianSQLiteSearchQueryCompiler(SQLiteSearchQueryCompiler):
         limit = fuzziness(term)
         if not limit:
             return [term]
-        connection = connections[router.db_for_read(IndexEntry)]
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"CREATE VIRTUAL TABLE IF NOT EXISTS {VOCABULARY_TABLE} "
-                f"USING fts5vocab(main, '{SQLiteFTSIndexEntry._meta.db_table}', 'col')"
-            )
-            cursor.execute(
-                f"SELECT DISTINCT term FROM {VOCABULARY_TABLE} "  # noqa: S608 - constant name
-                "WHERE col != 'autocomplete' AND length(term) BETWEEN %s AND %s",
-                [len(term) - limit, len(term) + limit],
-            )
-            candidates = [row[0] for row in cursor.fetchall()]
+        low, high = len(term) - limit, len(term) + limit
+        candidates = [word for word in index_terms() if low <= len(word) <= high]
         return close_to(term, candidates)
 
     def build_tsrank(self, vector, query, config=None, boost=1.0):
@@ -214,6 +258,59 @@ class RussianSQLiteSearchQueryCompiler(SQLiteSearchQueryCompiler):
         if self.query is None:
             return self.queryset.none()
         return super().search(config, start, stop, score_field=score_field)
+
+    def matches(self, config):
+        """The FTS rows that match, of the queryset's model and its descendants, restricted to
+        the queryset's objects; None when the query is not a plain ranked match (everything,
+        a negation, or an explicit order), which upstream's search() handles."""
+        if self.query is None:
+            return SQLiteFTSIndexEntry.objects.none()
+        query = normalize(self.query)
+        if isinstance(query, (MatchAll, Not)) or not self.order_by_relevance:
+            return None
+        match = MatchExpression(
+            self.fields or self.FTS_TABLE_FIELDS, self.build_search_query(query, config=config)
+        )
+        matches = SQLiteFTSIndexEntry.objects.filter(match).filter(
+            index_entry__content_type__in=get_descendants_content_types_pks(self.queryset.model)
+        )
+        if _integer_pk(self.queryset.model):
+            # A primary-key lookup per matching row is cheaper than the list of every allowed
+            # object (30,000 live pages) that an IN (subquery) builds and probes.
+            allowed = self.queryset.order_by().filter(
+                pk=Cast(OuterRef("index_entry__object_id"), IntegerField())
+            )
+            return matches.filter(Exists(allowed))
+        allowed = (
+            self.queryset.order_by()
+            .annotate(_object_id=Cast("pk", TextField()))
+            .values("_object_id")
+        )
+        return matches.filter(index_entry__object_id__in=allowed)
+
+    def ranked_ids(self, config, start, stop):
+        """Primary keys in rank order, best first, in one pass over the matching rows.
+
+        Upstream ranks with a correlated subquery that runs the MATCH again for every matching
+        row, which grows with the square of the matches (seconds for a common word at 30,000
+        pages); here bm25() is computed once per row and SQLite sorts. Ties go to the newest
+        object, as upstream orders them. None when matches() is None.
+        """
+        matches = self.matches(config)
+        if matches is None:
+            return None
+        pk = self.queryset.model._meta.pk
+        tie = (
+            Cast("index_entry__object_id", IntegerField())
+            if _integer_pk(self.queryset.model)
+            else "index_entry__object_id"
+        )
+        ranked = (
+            matches.annotate(score=WeightedBM25(self.COLUMN_WEIGHTS), tie=tie)
+            .order_by("score", "-tie")
+            .values_list("index_entry__object_id", flat=True)
+        )
+        return [pk.to_python(object_id) for object_id in ranked[start:stop]]
 
 
 class RussianSQLiteAutocompleteQueryCompiler(
@@ -228,10 +325,33 @@ class RussianSQLiteAutocompleteQueryCompiler(
 
 
 class RussianSQLiteSearchResults(SQLiteSearchResults):
+    def _ranked_ids(self):
+        if self._score_field is not None:
+            return None
+        compiler = self.query_compiler
+        return compiler.ranked_ids(compiler.get_config(self.backend), self.start, self.stop)
+
     def pks(self):
         """The primary keys of this slice in rank order, without loading the objects."""
-        queryset = self.get_queryset()
-        return list(queryset.values_list("pk", flat=True))
+        ids = self._ranked_ids()
+        if ids is not None:
+            return ids
+        return list(self.get_queryset().values_list("pk", flat=True))
+
+    def _do_search(self):
+        ids = self._ranked_ids()
+        if ids is None:
+            return super()._do_search()
+        objects = self.query_compiler.queryset.in_bulk(ids)
+        return [objects[pk] for pk in ids if pk in objects]
+
+    def _do_count(self):
+        compiler = self.query_compiler
+        matches = compiler.matches(compiler.get_config(self.backend))
+        if matches is None:
+            return super()._do_count()
+        count = matches.count() - self.start
+        return max(0, count if self.stop is None else min(count, self.stop - self.start))
 
 
 class RussianSQLiteSearchBackend(SQLiteSearchBackend):

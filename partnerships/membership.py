@@ -6,24 +6,17 @@ the level and the chronicle follow in the same transaction, so nothing is ever h
 E-mails go out after the transaction, to the people the regulation names and no one else.
 """
 
-import logging
-
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.log_actions import log
 
-from . import teams
+from . import mail, teams
 from .choices import MembershipChangeKind, MembershipChangeStatus
 from .models import ChroniclePage, CooperationPage, MembershipChange
 from .models.cooperations import check_namesake, membership_history_errors
-
-logger = logging.getLogger(__name__)
 
 REQUESTED = "partnerships.membership_requested"
 APPROVED = "partnerships.membership_approved"
@@ -126,7 +119,7 @@ def request_change(library, kind, message, user, cooperation=None):
             user=user,
             data=_log_data(change),
         )
-    _send(
+    mail.send(
         teams.cooperation_moderators(cooperation),
         _("Новая заявка: %(library)s — %(kind)s")
         % {"library": library.title, "kind": change.get_kind_display()},
@@ -140,7 +133,7 @@ def request_change(library, kind, message, user, cooperation=None):
             "cooperation": cooperation.title,
             "kind": change.get_kind_display(),
             "message": message,
-            "url": admin_url("partnerships_membership:requests"),
+            "url": mail.admin_url("partnerships_membership:requests"),
         },
     )
     return change
@@ -167,8 +160,8 @@ def approve_change(change, user, comment=""):
         errors = membership_history_errors([*history, change], cooperation.agreement_signed_on)
         if errors:
             raise ValidationError([message for _change, message in errors])
+        # The post_save signal gives the rights, once, with `user` as who decided.
         change.save()
-        teams.sync_membership_rights(cooperation, user)
         entry = _chronicle(change, cooperation, user)
         log(
             instance=cooperation,
@@ -188,9 +181,9 @@ def approve_change(change, user, comment=""):
     if change.decision_comment:
         body += _("\nКомментарий модератора:\n%(comment)s\n") % {"comment": change.decision_comment}
     body += _("\nУчастие библиотеки: %(url)s\n") % {
-        "url": admin_url("partnerships_membership:library")
+        "url": mail.admin_url("partnerships_membership:library")
     }
-    _send(
+    mail.send(
         teams.library_editors(library),
         _("Заявка принята: %(library)s — %(kind)s")
         % {"library": library.title, "kind": change.get_kind_display()},
@@ -216,7 +209,7 @@ def reject_change(change, user, comment):
         cooperation = change.cooperation
         log(instance=cooperation, action=REJECTED, user=user, data=_log_data(change))
     library = change.library
-    _send(
+    mail.send(
         teams.library_editors(library),
         _("Заявка отклонена: %(library)s — %(kind)s")
         % {"library": library.title, "kind": change.get_kind_display()},
@@ -230,7 +223,7 @@ def reject_change(change, user, comment):
             "library": library.title,
             "kind": change.get_kind_display(),
             "comment": comment,
-            "url": admin_url("partnerships_membership:library"),
+            "url": mail.admin_url("partnerships_membership:library"),
         },
     )
     return change
@@ -301,21 +294,3 @@ def _log_data(change):
         "date": change.date.isoformat(),
         "comment": change.decision_comment,
     }
-
-
-def admin_url(name, *args):
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse(name, args=args)
-
-
-def _send(users, subject, body):
-    """One message per recipient, so addresses are not shared; failures are logged, since
-    the decision itself is already recorded on the platform."""
-    recipients = sorted({user.email for user in users if user.email})
-    if not recipients:
-        return 0
-    messages = [EmailMessage(subject, body, to=[address]) for address in recipients]
-    try:
-        return get_connection().send_messages(messages)
-    except Exception:
-        logger.exception("Membership notification to %s failed", recipients)
-        return 0

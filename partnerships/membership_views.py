@@ -21,7 +21,7 @@ from wagtail import hooks
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, ObjectList
-from wagtail.admin.views.generic import CreateView, DeleteView, EditView, IndexView
+from wagtail.admin.views.generic import DeleteView, EditView, IndexView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.model import ModelViewSet
 
@@ -300,32 +300,28 @@ class MembershipHistoryForm(WagtailAdminModelForm):
             self.add_error(None, _("История участия противоречива: исправьте отмеченные записи."))
 
 
-def _sync(cooperation_ids, user):
-    for cooperation in CooperationPage.objects.filter(pk__in=cooperation_ids):
-        teams.sync_membership_rights(cooperation, user)
-
-
-class HistoryCreateView(CreateView):
-    def save_instance(self):
-        instance = super().save_instance()
-        _sync({instance.cooperation_id}, self.request.user)
-        return instance
-
-
 class HistoryEditView(EditView):
+    """The signal syncs the row's cooperation; a row moved away from another cooperation,
+    where it was approved, takes its rights there away too."""
+
     def get_object(self, queryset=None):
         obj = super().get_object(queryset)
         self.initial_cooperation_id = obj.cooperation_id
+        self.initially_approved = obj.status == MembershipChangeStatus.APPROVED
         return obj
 
     def save_instance(self):
         instance = super().save_instance()
-        _sync({self.initial_cooperation_id, instance.cooperation_id}, self.request.user)
+        if self.initially_approved and instance.cooperation_id != self.initial_cooperation_id:
+            previous = CooperationPage.objects.filter(pk=self.initial_cooperation_id).first()
+            if previous is not None:
+                teams.sync_membership_rights(previous, self.request.user)
         return instance
 
 
 class HistoryDeleteView(DeleteView):
-    """Deleting a row must leave a coherent history; the rights follow at once."""
+    """Deleting a row must leave a coherent history. The rights follow at once, through the
+    post_delete signal, inside this transaction: a refused deletion rolls them back too."""
 
     def form_valid(self, form):
         cooperation = self.object.cooperation
@@ -340,7 +336,6 @@ class HistoryDeleteView(DeleteView):
                 errors = membership_history_errors(rest, cooperation.agreement_signed_on)
                 if errors:
                     raise ValidationError([message for _row, message in errors])
-                teams.sync_membership_rights(cooperation, self.request.user)
         except ValidationError as error:
             messages.error(
                 self.request,
@@ -367,7 +362,6 @@ class MembershipHistoryViewSet(ModelViewSet):
     add_to_admin_menu = True
     url_prefix = "partnerships/membership-history"
     index_view_class = HistoryIndexView
-    add_view_class = HistoryCreateView
     edit_view_class = HistoryEditView
     delete_view_class = HistoryDeleteView
     list_display = ["library", "cooperation", "kind", "date", "status"]

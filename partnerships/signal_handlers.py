@@ -1,4 +1,4 @@
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_save, pre_save
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 
@@ -14,11 +14,32 @@ def keep_tree_links(sender, instance, **kwargs):
         model.objects.filter(pk=page.pk).update(cooperation_id=page.get_parent().pk)
 
 
-def follow_team_page(sender, instance, raw=False, **kwargs):
-    """A library or a cooperation, once in the tree, has its team; a rename renames it."""
+def note_team_title(sender, instance, raw=False, update_fields=None, **kwargs):
+    """Before a library or a cooperation is saved: does this save write a new title?
+
+    Only a new page and a new title give its team something to follow; a revision or a
+    publication that keeps the title costs one small query at most.
+    """
+    from wagtail.models import Page
+
+    if raw or instance._state.adding or instance.pk is None:
+        return
+    if update_fields is not None and "title" not in update_fields:
+        instance._partnerships_title_changed = False
+        return
+    stored = Page.objects.filter(pk=instance.pk).values_list("title", flat=True)
+    instance._partnerships_title_changed = stored.first() != instance.title
+
+
+def follow_team_page(sender, instance, created=False, raw=False, **kwargs):
+    """A library or a cooperation, once in the tree, has its team; a rename renames it.
+
+    A new translation is a new page too: its source's team gets rights on it.
+    """
     from .teams import follow_page
 
-    if raw or not instance.path:
+    title_changed = instance.__dict__.pop("_partnerships_title_changed", True)
+    if raw or not instance.path or not (created or title_changed):
         return
     follow_page(instance)
 
@@ -33,16 +54,34 @@ def retire_team(sender, instance, **kwargs):
         retire_cooperation_team(instance)
 
 
+def note_membership_status(sender, instance, raw=False, **kwargs):
+    """Before a history row is saved: was it approved, as stored? Only then, or when it is
+    approved now, can the save change who the parties are."""
+    from .choices import MembershipChangeStatus
+
+    was_approved = False
+    approved = MembershipChangeStatus.APPROVED
+    if not (raw or instance._state.adding or instance.pk is None or instance.status == approved):
+        stored = type(instance).objects.filter(pk=instance.pk).values_list("status", flat=True)
+        was_approved = stored.first() == approved
+    instance._partnerships_was_approved = was_approved
+
+
 def follow_membership(sender, instance, raw=False, **kwargs):
-    """Rights follow the Agreement's parties, however a history row was changed."""
+    """Rights follow the Agreement's parties, however an approved history row was changed:
+    by the moderators' decision, the history admin, or a shell. A pending or rejected row
+    that never was approved changes nothing, so it costs nothing."""
+    from .choices import MembershipChangeStatus
     from .models import CooperationPage
     from .teams import sync_membership_rights
 
-    if raw:
+    was_approved = instance.__dict__.pop("_partnerships_was_approved", False)
+    if raw or not (instance.status == MembershipChangeStatus.APPROVED or was_approved):
         return
     cooperation = CooperationPage.objects.filter(pk=instance.cooperation_id).first()
     if cooperation is not None:
-        sync_membership_rights(cooperation, instance.decided_by)
+        user = instance.decided_by if instance.decided_by_id else None
+        sync_membership_rights(cooperation, user)
 
 
 def register_signal_handlers():
@@ -58,6 +97,9 @@ def register_signal_handlers():
     )
 
     for model in (LibraryPage, CooperationPage):
+        pre_save.connect(
+            note_team_title, sender=model, dispatch_uid=f"partnerships_title_{model.__name__}"
+        )
         post_save.connect(
             follow_team_page, sender=model, dispatch_uid=f"partnerships_team_{model.__name__}"
         )
@@ -65,6 +107,11 @@ def register_signal_handlers():
         post_delete.connect(
             retire_team, sender=model, dispatch_uid=f"partnerships_retire_{model.__name__}"
         )
+    pre_save.connect(
+        note_membership_status,
+        sender=MembershipChange,
+        dispatch_uid="partnerships_membership_status",
+    )
     for signal in (post_save, post_delete):
         signal.connect(
             follow_membership,

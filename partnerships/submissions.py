@@ -8,14 +8,12 @@ its public address), a status change to the reader who asked.
 """
 
 import functools
-import logging
 import re
 
 from django import forms
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMessage
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -23,12 +21,10 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from . import teams
+from . import mail, teams
 from .choices import CollectionRequestStatus, ProposalStatus
 from .consent import CONSENT_VERSION
 from .models import CollectionRequest, Proposal
-
-logger = logging.getLogger(__name__)
 
 RATE_SETTING = "PARTNERSHIPS_SUBMISSION_RATE"
 DEFAULT_RATE = (5, 600)  # submissions per window of seconds, per client address
@@ -247,37 +243,8 @@ class SubmissionLimit:
 # Links and e-mails
 
 
-def absolute_url(path):
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
-
-
-def public_url(name, *args):
-    """A public address in the site's main language, whatever language the admin speaks."""
-    with translation.override(settings.LANGUAGE_CODE):
-        return absolute_url(reverse(name, args=args))
-
-
 def status_url(collection_request):
-    return public_url("partnerships:collection_request_status", collection_request.token)
-
-
-def _send(subject, body, recipients, reply_to=None):
-    """Send one message; a mail server that fails never undoes what was saved."""
-    recipients = sorted({address for address in recipients if address})
-    if not recipients:
-        return 0
-    message = EmailMessage(
-        subject=str(subject),
-        body=str(body),
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=recipients,
-        reply_to=reply_to,
-    )
-    try:
-        return message.send()
-    except Exception:
-        logger.exception("Could not send %r to %d recipients", str(subject), len(recipients))
-        return 0
+    return mail.public_url("partnerships:collection_request_status", collection_request.token)
 
 
 def in_site_language(function):
@@ -291,14 +258,10 @@ def in_site_language(function):
     return wrapper
 
 
-def _emails(users):
-    return [user.email for user in users if user.email]
-
-
 @in_site_language
 def notify_moderators(proposal):
     cooperation = proposal.cooperation
-    link = absolute_url(
+    link = mail.absolute_url(
         f"{reverse('partnerships_submissions:proposals')}?cooperation={cooperation.pk}"
     )
     subject = gettext("Новое предложение в содружество «%(cooperation)s»") % {
@@ -317,15 +280,13 @@ def notify_moderators(proposal):
         "text": proposal.text,
         "link": link,
     }
-    return _send(subject, body, _emails(teams.cooperation_moderators(cooperation)))
+    return mail.send(teams.cooperation_moderators(cooperation), subject, body)
 
 
 @in_site_language
 def notify_library(collection_request):
     library = collection_request.library
-    link = absolute_url(
-        reverse("partnerships_submissions:collection_request", args=[collection_request.pk])
-    )
+    link = mail.admin_url("partnerships_submissions:collection_request", collection_request.pk)
     subject = gettext("Запрос издания из фонда: %(item)s") % {"item": collection_request.item[:120]}
     body = gettext(
         "Читатель просит издание из фонда библиотеки «%(library)s».\n\n"
@@ -342,10 +303,8 @@ def notify_library(collection_request):
         "email": collection_request.email,
         "link": link,
     }
-    recipients = _emails(teams.library_editors(library))
-    if library.email:
-        recipients.append(library.email)
-    return _send(subject, body, recipients, reply_to=[collection_request.email])
+    recipients = [*teams.library_editors(library), library.email]
+    return mail.send(recipients, subject, body, reply_to=[collection_request.email])
 
 
 @in_site_language
@@ -380,7 +339,7 @@ def notify_reader(collection_request, received=False):
         % {"link": status_url(collection_request)}
     )
     subject = subject % {"item": collection_request.item[:120]}
-    return _send(subject, "\n\n".join(parts) + "\n", [collection_request.email])
+    return mail.send([collection_request.email], subject, "\n\n".join(parts) + "\n")
 
 
 # Saving what readers send

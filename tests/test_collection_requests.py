@@ -1,10 +1,12 @@
 """Requests for a partner library's item (§4, mutual access to collections), end to end."""
 
+import smtplib
 from types import SimpleNamespace
 
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.core.mail.backends import locmem
 from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
@@ -132,20 +134,22 @@ def test_the_request_reaches_that_librarys_editors_and_address_and_the_reader_ge
 ):
     client.post(form_url(libraries.a), request_data())
     found = CollectionRequest.objects.get()
-    assert len(mail.outbox) == 2
-    to_library, to_reader = mail.outbox
-    assert sorted(to_library.to) == sorted(
-        ["editor-a@example.org", "editor-a2@example.org", LIBRARY_ADDRESS]
+    # One message per address, so the two editors and the library never see each other's.
+    assert len(mail.outbox) == 4
+    *to_library, to_reader = mail.outbox
+    assert sorted(message.to for message in to_library) == sorted(
+        [["editor-a@example.org"], ["editor-a2@example.org"], [LIBRARY_ADDRESS]]
     )
-    assert to_library.cc == [] and to_library.bcc == []
-    assert to_library.reply_to == ["petr.nikiforov@example.ru"]
-    assert ITEM in to_library.body
-    assert "http://127.0.0.1:8000" + admin_url(found) in to_library.body
+    for message in to_library:
+        assert message.cc == [] and message.bcc == []
+        assert message.reply_to == ["petr.nikiforov@example.ru"]
+        assert ITEM in message.body
+        assert "http://127.0.0.1:8000" + admin_url(found) in message.body
+        # The private link goes to the reader only.
+        assert found.token not in message.body
 
     assert to_reader.to == ["petr.nikiforov@example.ru"]
     assert "http://127.0.0.1:8000" + status_url(found) in to_reader.body
-    # The private link goes to the reader only.
-    assert found.token not in to_library.body
 
 
 def test_a_library_without_a_public_address_is_told_through_its_editors_only(
@@ -154,6 +158,50 @@ def test_a_library_without_a_public_address_is_told_through_its_editors_only(
     client.post(form_url(libraries.b), request_data())
     to_library = mail.outbox[0]
     assert to_library.to == ["editor-b@example.org"]
+
+
+class RefusingBackend(locmem.EmailBackend):
+    """A mail server that refuses one address, or every message when it is down."""
+
+    refused = "editor-a2@example.org"
+    down = False
+
+    def open(self):
+        if self.down:
+            raise ConnectionRefusedError("the mail server is down")
+        return super().open()
+
+    def send_messages(self, messages):
+        if any(self.refused in message.to for message in messages):
+            raise smtplib.SMTPRecipientsRefused({self.refused: (550, b"No such user")})
+        return super().send_messages(messages)
+
+
+class DownBackend(RefusingBackend):
+    down = True
+
+
+@override_settings(EMAIL_BACKEND="tests.test_collection_requests.RefusingBackend")
+def test_an_address_the_server_refuses_stops_no_other_message(client, libraries, people, caplog):
+    response = client.post(form_url(libraries.a), request_data())
+    found = CollectionRequest.objects.get()
+    assert response["Location"] == status_url(found)
+    assert sorted(message.to for message in mail.outbox) == [
+        ["editor-a@example.org"],
+        [LIBRARY_ADDRESS],
+        ["petr.nikiforov@example.ru"],
+    ]
+    assert "Could not send" in caplog.text
+
+
+@override_settings(EMAIL_BACKEND="tests.test_collection_requests.DownBackend")
+def test_a_mail_server_that_is_down_undoes_nothing(client, libraries, people, caplog):
+    response = client.post(form_url(libraries.a), request_data())
+    assert response.status_code == 302
+    found = CollectionRequest.objects.get()
+    assert response["Location"] == status_url(found)
+    assert mail.outbox == []
+    assert "Could not reach the mail server" in caplog.text
 
 
 def test_only_partner_libraries_take_requests_and_link_to_the_form(client, libraries):

@@ -422,3 +422,86 @@ def test_hub_administrator_decides_in_every_cooperation(admin_client, party):
     assert MESSAGE in admin_client.get(REQUESTS_URL).content.decode()
     assert admin_client.post(approve_url(change), {"comment": ""}).status_code == 302
     assert party.newcomer in party.cooperation.current_members()
+
+
+# --- The history screen: rights follow its rows through the signal, once -----------------------
+
+
+def history_row(cooperation, library, kind, on, status=MembershipChangeStatus.APPROVED):
+    return {
+        "cooperation": str(cooperation.pk),
+        "library": str(library.pk),
+        "kind": kind,
+        "date": on,
+        "status": status,
+        "message": "",
+        "decision_comment": "",
+    }
+
+
+def granted_entries(cooperation):
+    return PageLogEntry.objects.filter(page=cooperation, action="partnerships.rights_granted")
+
+
+def test_a_join_recorded_in_the_history_grants_rights_once_in_the_admins_name(
+    admin_client, superuser, party
+):
+    before = granted_entries(party.cooperation).count()
+    pending = history_row(
+        party.cooperation,
+        party.newcomer,
+        MembershipChangeKind.JOIN,
+        "2024-05-01",
+        MembershipChangeStatus.PENDING,
+    )
+    assert admin_client.post(reverse("membership_history:add"), pending).status_code == 302
+    assert granted_entries(party.cooperation).count() == before
+    assert refused_by_wagtail(client_for(party.editor).get(add_event_url(party.cooperation)))
+
+    row = MembershipChange.objects.get(library=party.newcomer)
+    approved = history_row(
+        party.cooperation, party.newcomer, MembershipChangeKind.JOIN, "2024-05-01"
+    )
+    response = admin_client.post(reverse("membership_history:edit", args=[row.pk]), approved)
+    assert response.status_code == 302
+    entries = granted_entries(party.cooperation)
+    assert entries.count() == before + 1
+    assert entries.latest("pk").user == superuser
+    assert client_for(party.editor).get(add_event_url(party.cooperation)).status_code == 200
+
+
+def test_a_refused_deletion_in_the_history_rolls_back_what_the_sync_did(admin_client, party):
+    """The signal syncs inside the delete view's transaction: a refusal undoes it too."""
+    cooperation = party.cooperation
+    leave = MembershipChange.objects.create(
+        cooperation=cooperation,
+        library=party.member,
+        kind=MembershipChangeKind.LEAVE,
+        date=timezone.localdate(),
+    )
+    MembershipChange.objects.create(
+        cooperation=cooperation,
+        library=party.member,
+        kind=MembershipChangeKind.JOIN,
+        date=timezone.localdate(),
+    )
+    # A party recorded behind the signal's back has no rights yet: any sync would give them.
+    MembershipChange.objects.bulk_create(
+        [
+            MembershipChange(
+                cooperation=cooperation,
+                library=party.newcomer,
+                kind=MembershipChangeKind.JOIN,
+                date=cooperation.agreement_signed_on,
+            )
+        ]
+    )
+    before = granted_entries(cooperation).count()
+    assert refused_by_wagtail(client_for(party.editor).get(add_event_url(cooperation)))
+
+    # Without the leave, the member would join twice in a row: refused.
+    response = admin_client.post(reverse("membership_history:delete", args=[leave.pk]), follow=True)
+    assert "Запись не удалена" in response.content.decode()
+    assert MembershipChange.objects.filter(pk=leave.pk).exists()
+    assert granted_entries(cooperation).count() == before
+    assert refused_by_wagtail(client_for(party.editor).get(add_event_url(cooperation)))

@@ -262,6 +262,32 @@ def measure_search_queries(runner, repeats=PER_QUERY_REPEATS):
     return rows
 
 
+def measure_search_pipeline(repeats=PER_QUERY_REPEATS):
+    """The search page's pipeline (ranking through the tier, facets, the shown hits), timed as
+    `manage.py search_relevance` times it — the latency issue 4's targets are about — over
+    the bench queries: each once untimed, then `repeats` times."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from wagtail.models import Locale
+
+    from search.query import SearchParams, parse_query
+    from search.service import HubSearch
+
+    locale = Locale.get_default()
+    samples = []
+    for query in SEARCH_QUERIES:
+        params = SearchParams(query=parse_query(query))
+        HubSearch(locale=locale).run(params)
+        for _ in range(repeats):
+            with CaptureQueriesContext(connection) as queries:
+                started, cpu = time.perf_counter(), time.process_time()
+                HubSearch(locale=locale).run(params)
+                ms = (time.perf_counter() - started) * 1000
+                cpu_ms = (time.process_time() - cpu) * 1000
+            samples.append(Sample(query, ms, cpu_ms, len(queries.captured_queries), 200))
+    return Result("search pipeline", samples)
+
+
 def namesake_plan(n, rng):
     """The partner finder at full gazetteer size: suggestions, a chosen settlement, a name page."""
     from partnerships.models import GazetteerSettlement

@@ -534,6 +534,7 @@ def main(argv=None):
     per_query = []
     if "search" in results and (not types or "search" in types):
         per_query = m.measure_search_queries(runner)
+        results["search pipeline"] = m.measure_search_pipeline()
 
     log(
         f"\n{load()} after measuring; server time is the wall time of client.get, "
@@ -611,8 +612,10 @@ def report_targets(args, results, scaling):
         )
         if not fast:
             offenders.add(key)
+    # Issue 4's target is the search latency as search_relevance measures it (the pipeline);
+    # the page (with its template) and the suggestions are held to the same figure.
     search_limit = m.search_p95_limit()
-    for key in ("search", "search suggest"):
+    for key in ("search pipeline", "search", "search suggest"):
         result = results.get(key)
         if result is None or not result.samples:
             continue
@@ -621,9 +624,9 @@ def report_targets(args, results, scaling):
         log(
             f"  {key} p95 ≤ {search_limit:.0f} ms ({m.search_tier()}): "
             f"{'yes' if fast else 'NO'} (p50 {result.median:.1f} ms, p95 {result.p95:.1f} ms; "
-            f"{result.max_queries} queries max){note}"
+            f"CPU p50 {result.median_cpu:.1f} ms; {result.max_queries} queries max){note}"
         )
-        if not fast:
+        if not fast and key != "search pipeline":
             offenders.add(key)
     for key in ("finder suggest", "finder settlement", "namesake page"):
         result = results.get(key)

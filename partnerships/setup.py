@@ -84,6 +84,18 @@ def refresh_planner_statistics():
 
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
+        if connection.vendor == "sqlite":
+            # ANALYZE records nothing for an empty table, and SQLite then guesses it large:
+            # with no view restriction at all, every Page.objects.public() scanned the
+            # whole page tree (14 ms at 30,000 pages) to join the empty restriction table.
+            cursor.execute(
+                "INSERT INTO sqlite_stat1 (tbl, idx, stat) SELECT name, NULL, '1' "
+                "FROM sqlite_master AS m WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
+                "AND sql NOT LIKE 'CREATE VIRTUAL TABLE%' "
+                "AND NOT EXISTS (SELECT 1 FROM sqlite_stat1 AS s WHERE s.tbl = m.name)"
+            )
+            # Planner statistics are read when a connection opens or after this.
+            cursor.execute("ANALYZE sqlite_schema")
 
 
 @transaction.atomic

@@ -100,11 +100,15 @@ def other_type_label():
     return _("другие страницы")
 
 
-def _as_date(value):
+def _as_date(value, zone=None):
+    """The local date of a date or datetime; `zone`, read once by a caller with many values,
+    saves a lookup of the current time zone per value."""
     if value is None:
         return None
     if isinstance(value, dt.datetime):
-        return timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+        if value.tzinfo is None:
+            return value.date()
+        return value.astimezone(zone or timezone.get_current_timezone()).date()
     return value
 
 
@@ -241,13 +245,14 @@ def _describe_pages(pages, locale, labels):
         )
     )
     by_type = defaultdict(list)
+    zone = timezone.get_current_timezone()
     for row in rows:
         hit = pages[row["pk"]]
         model = ContentType.objects.get_for_id(row["content_type_id"]).model_class()
         name = model._meta.model_name if model else ""
         hit.type = name if name in type_keys else ""
         hit.model = model
-        hit.date = _as_date(row["first_published_at"])
+        hit.date = _as_date(row["first_published_at"], zone)
         by_type[hit.type].append(hit.pk)
         if name == "eventpage":
             hit.event_kind = row["eventpage__kind"]
@@ -256,7 +261,7 @@ def _describe_pages(pages, locale, labels):
             if name in YEAR_ONLY:
                 hit.year, hit.date = int(value), dt.date(int(value), 1, 1)
             else:
-                hit.date = _as_date(value)
+                hit.date = _as_date(value, zone)
                 hit.year = hit.date.year
         if path := REGION_PATHS.get(name):
             _add_region(hit, row[f"{path}__code"], row[f"{path}__name"], labels)
@@ -454,12 +459,12 @@ def count_facets(hits, filters, labels=None):
     return facets
 
 
-def kind_event_pks(kinds, locale):
+def kind_event_pks(kinds, locale, limit=None):
     """Live events of the given kinds, newest first: for a query that is only a kind's name."""
     return list(
         EventPage.objects.live()
         .public()
         .filter(locale=locale, kind__in=kinds)
-        .order_by("-starts_at")
-        .values_list("pk", flat=True)
+        .order_by("-starts_at", "-pk")
+        .values_list("pk", flat=True)[:limit]
     )

@@ -12,6 +12,8 @@ import unicodedata
 import Stemmer
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
 
 # Letters and digits; the underscore is not a word character for a reader.
 WORD_RE = re.compile(r"[^\W_]+")
@@ -72,32 +74,20 @@ def fuzziness(term):
 
 def edit_distance(a, b, limit):
     """Levenshtein distance of two strings, or limit + 1 as soon as it must exceed limit."""
-    if abs(len(a) - len(b)) > limit:
-        return limit + 1
-    previous = list(range(len(b) + 1))
-    for i, char_a in enumerate(a, start=1):
-        current = [i]
-        for j, char_b in enumerate(b, start=1):
-            current.append(
-                min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (char_a != char_b))
-            )
-        if min(current) > limit:
-            return limit + 1
-        previous = current
-    return previous[-1]
+    return Levenshtein.distance(a, b, score_cutoff=limit)
 
 
 def close_to(term, candidates):
-    """The candidates within a typo's reach of term (by fuzziness), nearest first."""
+    """The candidates within a typo's reach of term (by fuzziness), nearest first. Compared
+    in C (rapidfuzz): a typo is checked against every word of the index, 30,000 of them and
+    more at the benchmark's scale."""
     limit = fuzziness(term)
     if not limit:
         return []
-    scored = []
-    for candidate in candidates:
-        distance = edit_distance(term, candidate, limit)
-        if distance <= limit:
-            scored.append((distance, candidate))
-    return [candidate for _distance, candidate in sorted(scored)]
+    found = process.extract(
+        term, candidates, scorer=Levenshtein.distance, score_cutoff=limit, limit=None
+    )
+    return [candidate for _distance, candidate in sorted((d, c) for c, d, _i in found)]
 
 
 class Highlighter:

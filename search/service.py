@@ -220,7 +220,10 @@ class HubSearch:
             if mode == "any" and len(parsed.content_words()) + len(parsed.phrases) < 2:
                 continue
             pages, documents = self._ranked(query)
-            self.capped = len(pages) >= WINDOW or len(documents) >= WINDOW
+            self.capped = any(
+                len(found) >= WINDOW or getattr(found, "more", False)
+                for found in (pages, documents)
+            )
             if pages or documents:
                 return mode, self._fuse(pages, documents), effective
         return "", [], parsed
@@ -292,13 +295,12 @@ class HubSearch:
     def _with_kind_events(self, hits, kinds):
         """A query that only names a kind («семинары») lists every event of that kind."""
         seen = {hit.key for hit in hits}
-        extra = [
-            facets.Hit("page", pk)
-            for pk in facets.kind_event_pks(kinds, self.locale)
-            if ("page", pk) not in seen
-        ]
-        # Like ranked hits, at most WINDOW of them: facets and counts cover those.
         room = max(0, WINDOW - len(hits))
+        # Enough to fill the room after the events already among the hits, and one more
+        # to tell that there are more.
+        newest = facets.kind_event_pks(kinds, self.locale, limit=WINDOW + 1)
+        extra = [facets.Hit("page", pk) for pk in newest if ("page", pk) not in seen]
+        # Like ranked hits, at most WINDOW of them: facets and counts cover those.
         if len(extra) > room:
             self.capped = True
         return hits + extra[:room]

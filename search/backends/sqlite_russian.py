@@ -15,6 +15,7 @@ import time
 
 from django.db import connections, router
 from django.db.models import AutoField, Exists, IntegerField, OuterRef, TextField
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast
 from django.utils.functional import cached_property
 from modelsearch.backends.database.sqlite.query import BM25, MatchExpression, normalize
@@ -38,6 +39,12 @@ from search.russian import analyse, close_to, fuzziness, words
 FUZZY_EXPANSIONS = 12
 # FTS5's query parser has a bounded stack: a query longer than this is cut.
 MAX_TERMS = 32
+# A ranking stage reads this many times the rows asked for before filtering them.
+CANDIDATES_FACTOR = 2
+# More matching rows than this are ranked titles first (see ranked_ids).
+STAGED_FROM = 2000
+# Staged, this many title matches are enough to show without ranking the rest.
+TITLE_HITS_ENOUGH = 100
 VOCABULARY_TABLE = "temp.tezki_fts_vocabulary"
 
 
@@ -181,6 +188,25 @@ def index_terms():
     return found[1]
 
 
+def entry_counts(connection, content_types):
+    """(entries of these content types, all entries, their first and last row id) in the
+    index, kept like index_terms."""
+    key = ("counts", connection.alias, tuple(content_types))
+    now = time.monotonic()
+    found = _index_terms.get(key)
+    if found is None or found[0] <= now:
+        types = ", ".join(str(int(pk)) for pk in content_types) or "NULL"
+        table = IndexEntry._meta.db_table
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT (SELECT count(*) FROM {table}), count(*), min(id), max(id) "  # noqa: S608
+                f"FROM {table} WHERE content_type_id IN ({types})"
+            )
+            total, own, first, last = cursor.fetchone()
+        found = _index_terms[key] = (now + VOCABULARY_SECONDS, (own, total, first, last))
+    return found[1]
+
+
 def forget_index_terms(sender=None, **kwargs):
     """Signal receiver: an indexed object was saved or deleted, so its terms may be new."""
     if sender is None or issubclass(sender, Indexed):
@@ -191,6 +217,12 @@ def _integer_pk(model):
     pk = model._meta.pk
     pk = getattr(pk, "target_field", None) or pk
     return isinstance(pk, (AutoField, IntegerField))
+
+
+class RankedIds(list):
+    """Primary keys in rank order; `more` is true when more objects matched than were ranked."""
+
+    more = False
 
 
 class RussianSQLiteSearchQueryCompiler(SQLiteSearchQueryCompiler):
@@ -289,16 +321,122 @@ class RussianSQLiteSearchQueryCompiler(SQLiteSearchQueryCompiler):
         return matches.filter(index_entry__object_id__in=allowed)
 
     def ranked_ids(self, config, start, stop):
-        """Primary keys in rank order, best first, in one pass over the matching rows.
+        """Primary keys in rank order, best first; None when matches() is None.
 
         Upstream ranks with a correlated subquery that runs the MATCH again for every matching
         row, which grows with the square of the matches (seconds for a common word at 30,000
-        pages); here bm25() is computed once per row and SQLite sorts. Ties go to the newest
-        object, as upstream orders them. None when matches() is None.
+        pages). Here the FTS rows are ranked by one bm25() per matching row and cut to a few
+        times the rows asked for before the queryset's filter (live, public, locale) is applied
+        to them. When more than STAGED_FROM rows match, the ranking is staged: first the objects
+        whose own title matches the whole query, then — only when the titles gave fewer than
+        TITLE_HITS_ENOUGH — the others. A common word («библиотека» is in 84% of the benchmark's
+        pages) then costs a ranking of the titles only, and a reader facing thousands of
+        matches sees those that name the words in their title (RankedIds.more tells that
+        more matched).
         """
         matches = self.matches(config)
         if matches is None:
             return None
+        if stop is None or not _integer_pk(self.queryset.model):
+            return self._ranked_ids_at_once(matches, start, stop)
+        columns = list(self.fields or self.FTS_TABLE_FIELDS)
+        query = self.build_search_query(normalize(self.query), config=config)
+        stages = [columns]
+        if "title" in columns and len(columns) > 1 and self._count(columns, query) > STAGED_FROM:
+            connection = connections[router.db_for_read(self.queryset.model)]
+            content_types = sorted(get_descendants_content_types_pks(self.queryset.model))
+            own, total, _first, _last = entry_counts(connection, content_types)
+            if own * 2 >= total:
+                stages.insert(0, ["title"])
+        found, seen, ranked_stages = [], set(), 0
+        for stage_columns in stages:
+            ranked_stages += 1
+            for object_id in self._ranked_stage(stage_columns, query, stop + len(seen)):
+                if object_id not in seen:
+                    seen.add(object_id)
+                    found.append(object_id)
+            if len(found) >= min(stop, TITLE_HITS_ENOUGH):
+                break
+        pk = self.queryset.model._meta.pk
+        ranked = RankedIds(pk.to_python(object_id) for object_id in found[start:stop])
+        ranked.more = ranked_stages < len(stages)
+        return ranked
+
+    def _count(self, columns, query):
+        """How many index rows match (of every type): FTS5 counts without ranking. Kept like
+        index_terms: pages and documents ask for the same count."""
+        connection = connections[router.db_for_read(self.queryset.model)]
+        compiler = SQLiteFTSIndexEntry.objects.none().query.get_compiler(connection=connection)
+        match_sql, match_params = MatchExpression(columns, query).as_sql(compiler, connection)
+        key = ("count", connection.alias, *match_params)
+        now = time.monotonic()
+        found = _index_terms.get(key)
+        if found is None or found[0] <= now:
+            if len(_index_terms) > 1000:
+                _index_terms.clear()
+            table = SQLiteFTSIndexEntry._meta.db_table
+            with connection.cursor() as cursor:
+                cursor.execute(f"SELECT count(*) FROM {table} WHERE {match_sql}", match_params)  # noqa: S608
+                found = _index_terms[key] = (now + VOCABULARY_SECONDS, cursor.fetchone()[0])
+        return found[1]
+
+    def _ranked_stage(self, columns, query, wanted):
+        """Object ids of one stage, best first. The FTS rows are ranked first (cheap) and only
+        the best CANDIDATES_FACTOR × wanted of them are checked against the queryset; every
+        matching row is read only when the check rejected too many of those.
+
+        How the rows of the queryset's content types are picked depends on their share of the
+        index (entry_counts): pages, most of it, are ranked alone and checked after; a type
+        with few entries (documents) is joined before ranking. (Looking its entries up one by
+        one is slower: bm25() reads the whole index's statistics again for each lookup.)"""
+        connection = connections[router.db_for_read(self.queryset.model)]
+        compiler = SQLiteFTSIndexEntry.objects.none().query.get_compiler(connection=connection)
+        match_sql, match_params = MatchExpression(columns, query).as_sql(compiler, connection)
+        content_types = sorted(get_descendants_content_types_pks(self.queryset.model))
+        allowed = self.queryset.order_by().filter(pk=Cast(OuterRef("object_id"), IntegerField()))
+        entry = (
+            IndexEntry.objects.filter(pk=RawSQL("ranked.entry_id", ()))
+            .filter(Exists(allowed))
+            .values("object_id")
+        )
+        entry_sql, entry_params = entry.query.get_compiler(connection=connection).as_sql()
+        table = SQLiteFTSIndexEntry._meta.db_table
+        entries = IndexEntry._meta.db_table
+        weights = ", ".join(str(float(weight)) for weight in self.COLUMN_WEIGHTS)
+        types = ", ".join(str(int(pk)) for pk in content_types) or "NULL"
+        own, total, first, last = entry_counts(connection, content_types)
+        if own * 2 < total:
+            # A minority of the index (documents): joined to the entries before ranking, and
+            # read only within the range of rows its entries were written to.
+            source = f"{table} JOIN {entries} AS e ON e.id = {table}.rowid"
+            where = (
+                f"{match_sql} AND {table}.rowid BETWEEN {int(first or 0)} AND {int(last or 0)} "
+                f"AND e.content_type_id IN ({types})"
+            )
+        else:
+            # Ranked alone; the type is checked with the queryset's filter.
+            source = table
+            where = match_sql
+            entry_sql = entry_sql.replace(
+                " WHERE ", f" WHERE {entries}.content_type_id IN ({types}) AND ", 1
+            )
+        sql = (
+            f"SELECT ({entry_sql}) FROM ("  # noqa: S608 - compiled SQL, values are parameters
+            f"SELECT {table}.rowid AS entry_id, bm25({table}, {weights}) AS score "
+            f"FROM {source} WHERE {where} ORDER BY score, {table}.rowid DESC LIMIT %s) AS ranked "
+            "ORDER BY ranked.score, ranked.entry_id DESC"
+        )
+        limit = CANDIDATES_FACTOR * wanted
+        with connection.cursor() as cursor:
+            cursor.execute(sql, (*entry_params, *match_params, limit))
+            rows = [row[0] for row in cursor.fetchall()]
+            allowed_ids = [object_id for object_id in rows if object_id is not None]
+            if len(rows) == limit and len(allowed_ids) < wanted:
+                cursor.execute(sql, (*entry_params, *match_params, -1))
+                allowed_ids = [row[0] for row in cursor.fetchall() if row[0] is not None]
+        return allowed_ids
+
+    def _ranked_ids_at_once(self, matches, start, stop):
         pk = self.queryset.model._meta.pk
         tie = (
             Cast("index_entry__object_id", IntegerField())

@@ -35,7 +35,7 @@ logger = logging.getLogger(__name__)
 
 PER_PAGE = 10
 # Ranked hits per kind (pages, documents) that facets, date sorting and counts work on.
-WINDOW = 300
+WINDOW = 200
 MODES = ("exact", "corrected", "fuzzy", "any")
 # Reciprocal-rank fusion of pages and documents: 1 / (K + rank), documents weighted lower.
 RRF_K = 10

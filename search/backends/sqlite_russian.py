@@ -334,11 +334,12 @@ class RussianSQLiteSearchQueryCompiler(SQLiteSearchQueryCompiler):
         matches sees those that name the words in their title (RankedIds.more tells that
         more matched).
         """
-        matches = self.matches(config)
-        if matches is None:
+        if self.query is None:
+            return RankedIds()
+        if isinstance(normalize(self.query), (MatchAll, Not)) or not self.order_by_relevance:
             return None
         if stop is None or not _integer_pk(self.queryset.model):
-            return self._ranked_ids_at_once(matches, start, stop)
+            return self._ranked_ids_at_once(self.matches(config), start, stop)
         columns = list(self.fields or self.FTS_TABLE_FIELDS)
         query = self.build_search_query(normalize(self.query), config=config)
         stages = [columns]

@@ -26,10 +26,16 @@ else:
 
 MEDIA_ROOT = Path(os.environ.get("TEZKI_BENCH_MEDIA", RESULTS_DIR / "media"))
 
+if SEARCH_ENGINE_URLS:  # noqa: F405
+    # OPENSEARCH_URL or ELASTICSEARCH_URL: the engine tier as the site runs it (the test
+    # settings leave engines to the tests that choose them).
+    from config.settings import base as site_settings
+
+    WAGTAILSEARCH_BACKENDS = site_settings.WAGTAILSEARCH_BACKENDS
+
 # Generated pages are written in bulk and never indexed on save; `--index` runs update_index.
 WAGTAILSEARCH_BACKENDS = {
-    alias: {**backend, "AUTO_UPDATE": False}
-    for alias, backend in WAGTAILSEARCH_BACKENDS.items()  # noqa: F405
+    alias: {**backend, "AUTO_UPDATE": False} for alias, backend in WAGTAILSEARCH_BACKENDS.items()
 }
 
 # A failing page is counted and reported by the bench, not logged as a traceback per request.

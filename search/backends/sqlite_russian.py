@@ -363,12 +363,16 @@ class RussianSQLiteSearchQueryCompiler(SQLiteSearchQueryCompiler):
         ranked.more = ranked_stages < len(stages)
         return ranked
 
+    def _match_sql(self, columns, query):
+        """(connection, SQL, params) of the FTS MATCH of `query` over `columns`."""
+        connection = connections[router.db_for_read(self.queryset.model)]
+        compiler = SQLiteFTSIndexEntry.objects.none().query.get_compiler(connection=connection)
+        return connection, *MatchExpression(columns, query).as_sql(compiler, connection)
+
     def _count(self, columns, query):
         """How many index rows match (of every type): FTS5 counts without ranking. Kept like
         index_terms: pages and documents ask for the same count."""
-        connection = connections[router.db_for_read(self.queryset.model)]
-        compiler = SQLiteFTSIndexEntry.objects.none().query.get_compiler(connection=connection)
-        match_sql, match_params = MatchExpression(columns, query).as_sql(compiler, connection)
+        connection, match_sql, match_params = self._match_sql(columns, query)
         key = ("count", connection.alias, *match_params)
         now = time.monotonic()
         found = _index_terms.get(key)
@@ -390,17 +394,10 @@ class RussianSQLiteSearchQueryCompiler(SQLiteSearchQueryCompiler):
         index (entry_counts): pages, most of it, are ranked alone and checked after; a type
         with few entries (documents) is joined before ranking. (Looking its entries up one by
         one is slower: bm25() reads the whole index's statistics again for each lookup.)"""
-        connection = connections[router.db_for_read(self.queryset.model)]
-        compiler = SQLiteFTSIndexEntry.objects.none().query.get_compiler(connection=connection)
-        match_sql, match_params = MatchExpression(columns, query).as_sql(compiler, connection)
+        connection, match_sql, match_params = self._match_sql(columns, query)
         content_types = sorted(get_descendants_content_types_pks(self.queryset.model))
         allowed = self.queryset.order_by().filter(pk=Cast(OuterRef("object_id"), IntegerField()))
-        entry = (
-            IndexEntry.objects.filter(pk=RawSQL("ranked.entry_id", ()))
-            .filter(Exists(allowed))
-            .values("object_id")
-        )
-        entry_sql, entry_params = entry.query.get_compiler(connection=connection).as_sql()
+        entry = IndexEntry.objects.filter(pk=RawSQL("ranked.entry_id", ())).filter(Exists(allowed))
         table = SQLiteFTSIndexEntry._meta.db_table
         entries = IndexEntry._meta.db_table
         weights = ", ".join(str(float(weight)) for weight in self.COLUMN_WEIGHTS)
@@ -416,11 +413,11 @@ class RussianSQLiteSearchQueryCompiler(SQLiteSearchQueryCompiler):
             )
         else:
             # Ranked alone; the type is checked with the queryset's filter.
-            source = table
-            where = match_sql
-            entry_sql = entry_sql.replace(
-                " WHERE ", f" WHERE {entries}.content_type_id IN ({types}) AND ", 1
-            )
+            source, where = table, match_sql
+            entry = entry.filter(content_type__in=content_types)
+        entry_sql, entry_params = (
+            entry.values("object_id").query.get_compiler(connection=connection).as_sql()
+        )
         sql = (
             f"SELECT ({entry_sql}) FROM ("  # noqa: S608 - compiled SQL, values are parameters
             f"SELECT {table}.rowid AS entry_id, bm25({table}, {weights}) AS score "

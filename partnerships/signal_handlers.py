@@ -55,16 +55,22 @@ def retire_team(sender, instance, **kwargs):
 
 
 def note_membership_status(sender, instance, raw=False, **kwargs):
-    """Before a history row is saved: was it approved, as stored? Only then, or when it is
-    approved now, can the save change who the parties are."""
+    """Before a history row is saved: was it approved, as stored, and in which cooperation?
+    Only then, or when it is approved now, can the save change who the parties are — in the
+    cooperation it names now and, when it was moved, in the one it named before."""
     from .choices import MembershipChangeStatus
 
-    was_approved = False
-    approved = MembershipChangeStatus.APPROVED
-    if not (raw or instance._state.adding or instance.pk is None or instance.status == approved):
-        stored = type(instance).objects.filter(pk=instance.pk).values_list("status", flat=True)
-        was_approved = stored.first() == approved
+    stored = None
+    if not (raw or instance._state.adding or instance.pk is None):
+        stored = (
+            type(instance)
+            .objects.filter(pk=instance.pk)
+            .values_list("status", "cooperation_id")
+            .first()
+        )
+    was_approved = stored is not None and stored[0] == MembershipChangeStatus.APPROVED
     instance._partnerships_was_approved = was_approved
+    instance._partnerships_was_in = stored[1] if was_approved else None
 
 
 def follow_membership(sender, instance, raw=False, **kwargs):
@@ -76,11 +82,12 @@ def follow_membership(sender, instance, raw=False, **kwargs):
     from .teams import sync_membership_rights
 
     was_approved = instance.__dict__.pop("_partnerships_was_approved", False)
+    was_in = instance.__dict__.pop("_partnerships_was_in", None)
     if raw or not (instance.status == MembershipChangeStatus.APPROVED or was_approved):
         return
-    cooperation = CooperationPage.objects.filter(pk=instance.cooperation_id).first()
-    if cooperation is not None:
-        user = instance.decided_by if instance.decided_by_id else None
+    user = instance.decided_by if instance.decided_by_id else None
+    cooperations = {instance.cooperation_id, was_in} - {None}
+    for cooperation in CooperationPage.objects.filter(pk__in=cooperations).order_by("pk"):
         sync_membership_rights(cooperation, user)
 
 

@@ -175,6 +175,19 @@ def test_a_row_approved_then_marked_rejected_takes_the_rights_away(cooperation):
     assert not GroupPagePermission.objects.filter(group=editors, page=page).exists()
 
 
+def test_a_row_moved_to_another_cooperation_moves_the_rights(cooperation):
+    """A shell may move an approved row: the cooperation it left is synced as well."""
+    page = cooperation.page
+    member = cooperation.libraries[1]
+    editors = LibraryTeam.objects.get(library=member).editors
+    other = CooperationFactory(settlement_name="Покровка", title="Содружество «Покровка»")
+    row = MembershipChange.objects.get(cooperation=page, library=member)
+    row.cooperation = other
+    row.save()
+    assert not GroupPagePermission.objects.filter(group=editors, page=page).exists()
+    assert GroupPagePermission.objects.filter(group=editors, page=other).exists()
+
+
 # --- (c) The hub-wide run ----------------------------------------------------------------------
 
 

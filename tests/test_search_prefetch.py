@@ -41,3 +41,18 @@ def test_a_related_field_that_is_not_a_column_reads_whole_rows(joint_content, mo
         libraries = list(events[0].partner_libraries.all())
     assert len(queries) == 0
     assert libraries[0].get_deferred_fields() == set()
+
+
+def test_document_tags_are_read_whole(db):
+    """taggit's manager refuses a custom queryset: the tags are prefetched as they are."""
+    from wagtail.documents import get_document_model
+    from wagtail_factories import DocumentFactory
+
+    document = DocumentFactory(title="Устав содружества")
+    document.tags.add("устав")
+    documents = list(get_document_model().objects.filter(pk=document.pk))
+    prefetch_related_search_fields(get_document_model(), documents)
+    with CaptureQueriesContext(connection) as queries:
+        tags = [tag.name for tag in documents[0].tags.all()]
+    assert tags == ["устав"]
+    assert len(queries) == 0

@@ -1,7 +1,7 @@
 """What the hub's database backends share when they index."""
 
 from django.core.exceptions import FieldDoesNotExist
-from django.db.models import Prefetch, prefetch_related_objects
+from django.db.models import ManyToManyField, Prefetch, prefetch_related_objects
 from modelsearch.index import RelatedFields
 
 
@@ -38,7 +38,9 @@ def prefetch_related_search_fields(model, objs):
             continue
         if not (relation.many_to_many or relation.one_to_many):
             continue
-        columns = _related_columns(relation, field)
+        # Only Django's own relations take a custom queryset (taggit's tags do not).
+        own = relation.one_to_many or isinstance(relation, ManyToManyField)
+        columns = _related_columns(relation, field) if own else None
         if columns is None:
             lookups.append(field.field_name)
         else:

@@ -190,6 +190,14 @@ class HubSearch:
 
     def _ranked(self, query):
         def action(backend):
+            if hasattr(backend, "pks_together"):
+                # An engine ranks the pages and the documents in one request.
+                return backend.pks_together(
+                    [
+                        backend.search(query, queryset, operator=None)[:WINDOW]
+                        for queryset in (self.pages(), self.documents())
+                    ]
+                )
             pages = _safely(backend, lambda: ranked_pks(backend, query, self.pages()), query)
             documents = _safely(
                 backend, lambda: ranked_pks(backend, query, self.documents()), query
@@ -345,25 +353,26 @@ class HubSearch:
         if self.backends.degraded or getattr(engine, "is_database", True):
             return {}
         query = highlight_query(parsed, mode)
-        if query is None:
+        if query is None or not hasattr(engine, "highlights_together"):
             return {}
-        found = {}
         try:
-            for kind, model, pks in (
-                ("page", Page, page_pks),
-                (facets.DOCUMENT, get_document_model(), document_pks),
-            ):
-                if not pks:
-                    continue
-                results = engine.search(query, model.objects.filter(pk__in=pks))[: len(pks)]
-                if not hasattr(results, "highlights"):
-                    return {}
-                for pk, marks in results.highlights().items():
-                    # The engine escapes the text (encoder "html") and adds only <mark>.
-                    found[(kind, pk)] = {name: mark_safe(html) for name, html in marks.items()}  # noqa: S308
+            asked = [
+                (kind, engine.search(query, model.objects.filter(pk__in=pks))[: len(pks)])
+                for kind, model, pks in (
+                    ("page", Page, page_pks),
+                    (facets.DOCUMENT, get_document_model(), document_pks),
+                )
+                if pks
+            ]
+            marked = engine.highlights_together([results for _kind, results in asked])
         except engine.unavailable_errors as error:
             logger.warning("Search engine highlighting unavailable: %s", error)
             return {}
+        found = {}
+        for (kind, _results), highlights in zip(asked, marked, strict=True):
+            for pk, marks in highlights.items():
+                # The engine escapes the text (encoder "html") and adds only <mark>.
+                found[(kind, pk)] = {name: mark_safe(html) for name, html in marks.items()}  # noqa: S308
         return found
 
     # ------------------------------------------------------------ suggestions as you type

@@ -116,6 +116,33 @@ def test_opensearch_highlights_come_from_the_engine(tier, content):
     assert "<mark>коллекцию</mark>" in marks[("page", page.pk)]["intro"]
 
 
+def test_an_engine_is_asked_once_for_the_ranking_and_once_for_the_highlights(
+    client, tier, content, monkeypatch
+):
+    """Pages and documents go to the engine together (one _msearch each time)."""
+    from wagtail_factories import DocumentFactory
+
+    from search.service import backend as search_backend
+
+    DocumentFactory(title="Устав содружества «Никольское»")
+    engine = search_backend("default")
+    if not tier.is_engine:
+        assert not hasattr(engine, "pks_together")
+        return
+    tier.refresh()
+    sent = []
+    perform = engine.es.transport.perform_request
+
+    def counted(method, url, *args, **kwargs):
+        sent.append(url.rsplit("/", 1)[-1])
+        return perform(method, url, *args, **kwargs)
+
+    monkeypatch.setattr(engine.es.transport, "perform_request", counted)
+    response = client.get("/search/", {"query": "Никольское"})
+    assert {hit.kind for hit in hits(response)} == {"page", "document"}
+    assert sent == ["_msearch", "_msearch"]
+
+
 # --- facets, sorting, pages --------------------------------------------------------------------
 
 

@@ -78,43 +78,61 @@ class RussianMappingMixin:
     }
 
 
+def _pks_of(response):
+    return [int(hit["fields"]["pk"][0]) for hit in response["hits"]["hits"]]
+
+
+def _highlights_of(response):
+    found = {}
+    for hit in response["hits"]["hits"]:
+        fields = hit.get("highlight", {})
+        found[int(hit["fields"]["pk"][0])] = {
+            name.rsplit("__", 1)[-1]: fragments[0]
+            for name, fragments in fields.items()
+            if fragments
+        }
+    return found
+
+
 class EngineResultsMixin:
-    def pks(self):
-        """The primary keys of this slice in rank order: one request, no database query."""
-        size = (self.stop - self.start) if self.stop is not None else 1000
-        if size <= 0:
-            return []
-        response = self._backend_do_search(
-            self._get_es_body(),
-            index=self.backend.get_index_for_model(self.query_compiler.queryset.model).name,
+    def _index_name(self):
+        return self.backend.get_index_for_model(self.query_compiler.queryset.model).name
+
+    def _size(self, unbounded):
+        return max((self.stop - self.start) if self.stop is not None else unbounded, 0)
+
+    def _body(self, highlight):
+        body = self._get_es_body()
+        return body | {"highlight": highlight_request()} if highlight else body
+
+    def _search(self, size, highlight=False):
+        """One request for this slice's stored primary keys (and highlights), in rank order."""
+        return self._backend_do_search(
+            self._body(highlight),
+            index=self._index_name(),
             _source=False,
             stored_fields="pk",
             from_=self.start,
             size=size,
         )
-        return [int(hit["fields"]["pk"][0]) for hit in response["hits"]["hits"]]
+
+    def _request(self, size, highlight=False):
+        """The same request, as a part of an _msearch."""
+        return self._body(highlight) | {
+            "_source": False,
+            "stored_fields": ["pk"],
+            "from": self.start,
+            "size": size,
+        }
+
+    def pks(self):
+        """The primary keys of this slice in rank order: one request, no database query."""
+        size = self._size(1000)
+        return _pks_of(self._search(size)) if size else []
 
     def highlights(self):
         """{pk: {field: html}} for this slice, marked by the engine (html-escaped text)."""
-        size = (self.stop - self.start) if self.stop is not None else 100
-        body = self._get_es_body() | {"highlight": highlight_request()}
-        response = self._backend_do_search(
-            body,
-            index=self.backend.get_index_for_model(self.query_compiler.queryset.model).name,
-            _source=False,
-            stored_fields="pk",
-            from_=self.start,
-            size=max(size, 0),
-        )
-        found = {}
-        for hit in response["hits"]["hits"]:
-            fields = hit.get("highlight", {})
-            found[int(hit["fields"]["pk"][0])] = {
-                name.rsplit("__", 1)[-1]: fragments[0]
-                for name, fragments in fields.items()
-                if fragments
-            }
-        return found
+        return _highlights_of(self._search(self._size(100), highlight=True))
 
 
 class RussianEngineMixin:
@@ -126,3 +144,33 @@ class RussianEngineMixin:
     is_database = False
     #: Client exceptions meaning "the engine cannot answer now" (the site falls back).
     unavailable_errors = ()
+
+    def _msearch(self, slices, requests):
+        """The responses to several requests, one per result slice, sent as one _msearch."""
+        lines = []
+        for results, body in zip(slices, requests, strict=True):
+            lines += [{"index": results._index_name()}, body]
+        if self.use_new_elasticsearch_api:
+            return self.es.msearch(searches=lines)["responses"]
+        return self.es.msearch(body=lines)["responses"]
+
+    def pks_together(self, slices):
+        """pks() of several result slices (the pages and the documents), in one request. A
+        part the engine refused is asked again alone, so that its error is the client's own."""
+        responses = self._msearch(
+            slices, [results._request(results._size(1000)) for results in slices]
+        )
+        return [
+            results.pks() if "error" in response else _pks_of(response)
+            for results, response in zip(slices, responses, strict=True)
+        ]
+
+    def highlights_together(self, slices):
+        """highlights() of several result slices, in one request."""
+        responses = self._msearch(
+            slices, [results._request(results._size(100), highlight=True) for results in slices]
+        )
+        return [
+            results.highlights() if "error" in response else _highlights_of(response)
+            for results, response in zip(slices, responses, strict=True)
+        ]

@@ -14,14 +14,13 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db import NotSupportedError, ProgrammingError, connections, router, transaction
+from django.db import NotSupportedError
 from django.db.models import F
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.safestring import mark_safe
 from modelsearch.backends import get_search_backend
 from modelsearch.index import SearchField
-from modelsearch.query import Fuzzy
 from modelsearch.utils import normalise_query_string
 from wagtail.contrib.search_promotions.models import Query, QueryDailyHits, SearchPromotion
 from wagtail.documents import get_document_model
@@ -124,23 +123,16 @@ def ranked_pks(backend, query, queryset, limit=None, autocomplete=False):
     return [obj.pk for obj in results]
 
 
-def _safely(backend, action, query):
-    """Run a database backend's fuzzy query in a savepoint on PostgreSQL: a missing extension
-    (fuzzy search needs pg_trgm) must not break the rest of the request's transaction. SQLite
-    keeps its transaction whatever fails, and other modes need no extension: no savepoint."""
+def _safely(backend, action):
+    """A mode a database backend cannot run (upstream's backends raise NotImplementedError for
+    typo tolerance) finds nothing, rather than failing the page."""
     if not getattr(backend, "is_database", False):
         return action()
-    savepoint = (
-        isinstance(query, Fuzzy) and connections[router.db_for_read(Page)].vendor == "postgresql"
-    )
     try:
-        if not savepoint:
-            return action()
-        with transaction.atomic():
-            return action()
+        return action()
     except NotImplementedError:
         return []
-    except (NotSupportedError, ProgrammingError) as error:
+    except NotSupportedError as error:
         logger.warning("Search mode unavailable on this database: %s", error)
         return []
 
@@ -198,10 +190,8 @@ class HubSearch:
                         for queryset in (self.pages(), self.documents())
                     ]
                 )
-            pages = _safely(backend, lambda: ranked_pks(backend, query, self.pages()), query)
-            documents = _safely(
-                backend, lambda: ranked_pks(backend, query, self.documents()), query
-            )
+            pages = _safely(backend, lambda: ranked_pks(backend, query, self.pages()))
+            documents = _safely(backend, lambda: ranked_pks(backend, query, self.documents()))
             return pages, documents
 
         return self.backends.call(action)

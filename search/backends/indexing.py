@@ -1,7 +1,8 @@
-"""What the hub's database backends share when they index."""
+"""What the hub's database backends share: how they index, and two small helpers of their
+ranking."""
 
 from django.core.exceptions import FieldDoesNotExist
-from django.db.models import ManyToManyField, Prefetch, prefetch_related_objects
+from django.db.models import IntegerField, ManyToManyField, Prefetch, prefetch_related_objects
 from modelsearch.index import RelatedFields
 
 
@@ -48,3 +49,18 @@ def prefetch_related_search_fields(model, objs):
             lookups.append(Prefetch(field.field_name, queryset=queryset))
     if lookups and objs:
         prefetch_related_objects(list(objs), *lookups)
+
+
+def combine(kind, parts):
+    """kind(parts) (And or Or) of the parts that are not None; one part alone; None if none."""
+    parts = [part for part in parts if part is not None]
+    if not parts:
+        return None
+    return parts[0] if len(parts) == 1 else kind(parts)
+
+
+def integer_pk(model):
+    """True when the model's primary key (or the parent link it is) is an integer."""
+    pk = model._meta.pk
+    pk = getattr(pk, "target_field", None) or pk
+    return isinstance(pk, IntegerField)

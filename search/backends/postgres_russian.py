@@ -41,7 +41,7 @@ from typing import NamedTuple
 from django.contrib.postgres.search import SearchQuery
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
-from django.db.models import Avg, BigIntegerField, F, IntegerField
+from django.db.models import Avg, BigIntegerField, F
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Abs, Cast, Length
 from django.utils.functional import cached_property
@@ -61,7 +61,7 @@ from modelsearch.index import AutocompleteField, SearchField
 from modelsearch.query import And, Boost, Fuzzy, Not, Or, Phrase, PlainText
 from modelsearch.utils import get_content_type_pk, get_descendants_content_types_pks
 
-from search.backends.indexing import prefetch_related_search_fields
+from search.backends.indexing import combine, integer_pk, prefetch_related_search_fields
 from search.russian import analyse, close_to, fuzziness
 
 YO = str.maketrans("ёЁ", "еЕ")
@@ -326,19 +326,6 @@ def fold_query(query):
     return query
 
 
-def _combine(kind, parts):
-    parts = [part for part in parts if part is not None]
-    if not parts:
-        return None
-    return parts[0] if len(parts) == 1 else kind(parts)
-
-
-def _integer_pk(model):
-    pk = model._meta.pk
-    pk = getattr(pk, "target_field", None) or pk
-    return isinstance(pk, IntegerField)
-
-
 def _positive(query):
     """True when the query only asks for words and phrases (no negation, no match-all)."""
     if isinstance(query, (PlainText, Phrase)):
@@ -390,7 +377,7 @@ def _every_word(query):
 
     collect(query)
     parts = [PlainText(" ".join(words), operator="and")] if words else []
-    return _combine(And, parts + groups)
+    return combine(And, parts + groups)
 
 
 def _has_phrase(query):
@@ -493,7 +480,7 @@ class TieredRanking:
             and self.order_by_relevance
             and self.fields is None
             and _positive(self.query)
-            and _integer_pk(self.queryset.model)
+            and integer_pk(self.queryset.model)
         )
 
     def ranked_ids(self, config, start, stop):
@@ -610,7 +597,7 @@ class RussianPostgresSearchQueryCompiler(TieredRanking, PostgresSearchQueryCompi
             if not near and query.operator == "and":
                 return None
             groups.append(Lexemes(near) if near else None)
-        return _combine(And if query.operator == "and" else Or, groups)
+        return combine(And if query.operator == "and" else Or, groups)
 
     def rank_vectors(self):
         return [(F("title"), F("title_norm")), (F("body"), 1.0)]

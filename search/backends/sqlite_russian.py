@@ -14,7 +14,7 @@ switching to it, because the stored index text changes.
 import time
 
 from django.db import connections, router
-from django.db.models import AutoField, Exists, IntegerField, OuterRef, TextField
+from django.db.models import Exists, IntegerField, OuterRef, TextField
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast
 from django.utils.functional import cached_property
@@ -33,7 +33,7 @@ from modelsearch.index import AutocompleteField, Indexed, SearchField
 from modelsearch.query import MATCH_ALL, And, Boost, Fuzzy, MatchAll, Not, Or, Phrase, PlainText
 from modelsearch.utils import get_content_type_pk, get_descendants_content_types_pks
 
-from search.backends.indexing import prefetch_related_search_fields
+from search.backends.indexing import combine, integer_pk, prefetch_related_search_fields
 from search.russian import analyse, close_to, fuzziness, words
 
 FUZZY_EXPANSIONS = 12
@@ -137,13 +137,6 @@ class RussianSQLiteIndex(SQLiteIndex):
         self._refresh_title_norms()
 
 
-def _combine(kind, parts):
-    parts = [part for part in parts if part is not None]
-    if not parts:
-        return None
-    return parts[0] if len(parts) == 1 else kind(parts)
-
-
 class WeightedBM25(BM25):
     """FTS5's bm25() with a weight per column: a match in the title counts most.
 
@@ -213,12 +206,6 @@ def forget_index_terms(sender=None, **kwargs):
         _index_terms.clear()
 
 
-def _integer_pk(model):
-    pk = model._meta.pk
-    pk = getattr(pk, "target_field", None) or pk
-    return isinstance(pk, (AutoField, IntegerField))
-
-
 class RankedIds(list):
     """Primary keys in rank order; `more` is true when more objects matched than were ranked."""
 
@@ -256,7 +243,7 @@ class RussianSQLiteSearchQueryCompiler(SQLiteSearchQueryCompiler):
                 return Phrase(" ".join(terms))
             return PlainText(terms[0]) if terms else None
         if isinstance(query, (And, Or)):
-            return _combine(type(query), [self.prepare(sub) for sub in query.subqueries])
+            return combine(type(query), [self.prepare(sub) for sub in query.subqueries])
         if isinstance(query, Not):
             inner = self.prepare(query.subquery)
             return MATCH_ALL if inner is None else Not(inner)
@@ -269,8 +256,8 @@ class RussianSQLiteSearchQueryCompiler(SQLiteSearchQueryCompiler):
         groups = []
         for term in self.terms(query.query_string):
             near = self.vocabulary_near(term)[:FUZZY_EXPANSIONS] or [term]
-            groups.append(_combine(Or, [PlainText(candidate) for candidate in near]))
-        return _combine(And if query.operator == "and" else Or, groups)
+            groups.append(combine(Or, [PlainText(candidate) for candidate in near]))
+        return combine(And if query.operator == "and" else Or, groups)
 
     def vocabulary_near(self, term):
         limit = fuzziness(term)
@@ -306,7 +293,7 @@ class RussianSQLiteSearchQueryCompiler(SQLiteSearchQueryCompiler):
         matches = SQLiteFTSIndexEntry.objects.filter(match).filter(
             index_entry__content_type__in=get_descendants_content_types_pks(self.queryset.model)
         )
-        if _integer_pk(self.queryset.model):
+        if integer_pk(self.queryset.model):
             # A primary-key lookup per matching row is cheaper than the list of every allowed
             # object (30,000 live pages) that an IN (subquery) builds and probes.
             allowed = self.queryset.order_by().filter(
@@ -338,7 +325,7 @@ class RussianSQLiteSearchQueryCompiler(SQLiteSearchQueryCompiler):
             return RankedIds()
         if isinstance(normalize(self.query), (MatchAll, Not)) or not self.order_by_relevance:
             return None
-        if stop is None or not _integer_pk(self.queryset.model):
+        if stop is None or not integer_pk(self.queryset.model):
             return self._ranked_ids_at_once(self.matches(config), start, stop)
         columns = list(self.fields or self.FTS_TABLE_FIELDS)
         query = self.build_search_query(normalize(self.query), config=config)
@@ -438,7 +425,7 @@ class RussianSQLiteSearchQueryCompiler(SQLiteSearchQueryCompiler):
         pk = self.queryset.model._meta.pk
         tie = (
             Cast("index_entry__object_id", IntegerField())
-            if _integer_pk(self.queryset.model)
+            if integer_pk(self.queryset.model)
             else "index_entry__object_id"
         )
         ranked = (

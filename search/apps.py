@@ -13,7 +13,10 @@ class SearchConfig(AppConfig):
         from django.db.models.signals import post_delete, post_save
         from wagtail.signals import page_published, page_unpublished, post_page_move
 
+        from search import signal_handlers
         from search.spelling import forget_stamps
+
+        signal_handlers.register_signal_handlers()
 
         signals = (post_save, post_delete, page_published, page_unpublished, post_page_move)
         for signal in signals:

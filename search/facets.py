@@ -3,23 +3,28 @@
 Engines rank; the facets (type, region, cooperation, year) and the dates come from the
 database, so they are the same on every tier and follow the content at once: a library that
 leaves a cooperation drops out of that cooperation's facet with the next search, whatever
-the engine's index says. The cost is a fixed handful of queries per search (one for the
-pages' own facts, one UNION for what they have many of, two for documents), never one per
-hit or per type.
+the engine's index says. A page's facts are derived once (a query of two dozen joins and a
+UNION over the types' tables) and kept in PageFacts until something they depend on changes
+(search.signal_handlers); a search reads them by primary key. The cost is a fixed handful of
+queries per search (the kept facts, their labels, two for documents; and for pages whose facts
+were dropped, the two that derive them and the write that keeps them), never one per hit or
+per type.
 """
 
 import datetime as dt
+import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
+from django.db import DatabaseError, connection, transaction
 from django.db.models import CharField, Exists, F, OuterRef, Subquery, TextField, Value
 from django.db.models.functions import Cast, Length, Substr
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.documents import get_document_model
-from wagtail.models import Collection, CollectionViewRestriction, Page
+from wagtail.models import Collection, CollectionViewRestriction, Locale, Page
 
 from partnerships.models import (
     ChroniclePage,
@@ -34,6 +39,9 @@ from partnerships.models import (
     WorkPlanItem,
     WorkPlanPage,
 )
+from search.models import PageFacts
+
+logger = logging.getLogger(__name__)
 
 DOCUMENT = "document"
 
@@ -214,6 +222,113 @@ def _add_cooperation(hit, pk, name, labels):
 
 
 def _describe_pages(pages, locale, labels):
+    """The kept facts of the pages in one query, their labels in another; the facts of pages
+    without kept ones are derived (and kept)."""
+    zone = timezone.get_current_timezone()
+    rows = PageFacts.objects.filter(page_id__in=pages).values_list(
+        "page_id",
+        "content_type_id",
+        "type",
+        "date",
+        "year",
+        "event_kind",
+        "regions",
+        "cooperations",
+    )
+    for pk, content_type_id, type_key, date, year, event_kind, regions, cooperations in rows:
+        hit = pages[pk]
+        hit.model = ContentType.objects.get_for_id(content_type_id).model_class()
+        hit.type, hit.date, hit.year, hit.event_kind = type_key, date, year, event_kind
+        hit.regions.update(regions.split())
+        hit.cooperations.update(map(int, cooperations.split()))
+    missing = {pk: hit for pk, hit in pages.items() if hit.model is None}
+    if missing:
+        _derive_page_facts(missing, locale, labels, zone)
+        keep_facts(missing.values())
+    _add_labels(pages.values(), labels)
+
+
+def _add_labels(hits, labels):
+    """The names of the regions and cooperations the hits have that labels lack: one query."""
+    codes = {code for hit in hits for code in hit.regions} - set(labels["region"])
+    ids = {pk for hit in hits for pk in hit.cooperations} - set(labels["cooperation"])
+    parts = []
+    if codes:
+        parts.append(
+            Region.objects.filter(code__in=codes)
+            .order_by()
+            .annotate(_what=Value("region", output_field=CharField()), _key=F("code"))
+            .values_list("_what", "_key", "name")
+        )
+    if ids:
+        parts.append(
+            CooperationPage.objects.filter(pk__in=ids)
+            .order_by()
+            .annotate(
+                _what=Value("cooperation", output_field=CharField()),
+                _key=Cast("pk", output_field=CharField()),
+            )
+            .values_list("_what", "_key", "settlement_name")
+        )
+    if not parts:
+        return
+    rows = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+    for what, key, name in rows:
+        labels[what][int(key) if what == "cooperation" else key] = name
+
+
+def _facts_row(hit):
+    return PageFacts(
+        page_id=hit.pk,
+        content_type_id=ContentType.objects.get_for_model(hit.model, for_concrete_model=False).pk,
+        type=hit.type,
+        date=hit.date,
+        year=hit.year,
+        event_kind=hit.event_kind or "",
+        regions=" ".join(sorted(hit.regions)),
+        cooperations=" ".join(str(pk) for pk in sorted(hit.cooperations)),
+    )
+
+
+def keep_facts(hits):
+    """Keep the derived facts of the hits. A row kept meanwhile (by another search) stays; a
+    page deleted meanwhile, or a database busy with a writer, leaves its facts unkept: the
+    search has them, and the next one derives them again."""
+    rows = [_facts_row(hit) for hit in hits if hit.model is not None]
+    if not rows:
+        return
+    try:
+        with transaction.atomic():
+            PageFacts.objects.bulk_create(rows, ignore_conflicts=True)
+    except DatabaseError as error:
+        logger.info("Search facts not kept: %s", error)
+
+
+def rebuild_facts(batch_size=500):
+    """Derive and keep the facts of every live page (update_index runs it): the number kept."""
+    PageFacts.objects.all().delete()
+    kept = 0
+    zone = timezone.get_default_timezone()
+    for locale in Locale.objects.all():
+        pks = list(
+            Page.objects.live()
+            .filter(locale=locale, depth__gt=1)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        for start in range(0, len(pks), batch_size):
+            pages = {pk: Hit("page", pk) for pk in pks[start : start + batch_size]}
+            _derive_page_facts(pages, locale, {"region": {}, "cooperation": {}}, zone)
+            keep_facts(pages.values())
+            kept += len(pages)
+    if connection.vendor == "postgresql":
+        # The planner's statistics at once, not at autovacuum's next round.
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {PageFacts._meta.db_table}")
+    return kept
+
+
+def _derive_page_facts(pages, locale, labels, zone):
     """Every single-valued fact in one query (the page types' rows joined to the page rows),
     then every many-valued one (partner libraries' regions, plan items' regions, members'
     regions, libraries' cooperations) in one UNION ALL query."""
@@ -245,7 +360,6 @@ def _describe_pages(pages, locale, labels):
         )
     )
     by_type = defaultdict(list)
-    zone = timezone.get_current_timezone()
     for row in rows:
         hit = pages[row["pk"]]
         model = ContentType.objects.get_for_id(row["content_type_id"]).model_class()

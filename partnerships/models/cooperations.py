@@ -19,6 +19,7 @@ from ..choices import (
     OrganisationalForm,
 )
 from ..names import normalise_name
+from ..signals import parties_changed
 from .mixins import BodyMixin, ChoiceLabelsMixin, IntroMixin
 from .reference import home_region_code
 
@@ -435,6 +436,7 @@ class CooperationPage(ChoiceLabelsMixin, IntroMixin, BodyMixin, Page):
         """After the parties change, without a new revision of the page."""
         self.level = self.derive_level()
         CooperationPage.objects.filter(pk=self.pk).update(level=self.level)
+        parties_changed.send(sender=CooperationPage, instance=self)
 
     @staticmethod
     def members_from_history(changes):

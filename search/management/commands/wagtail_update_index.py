@@ -1,0 +1,1 @@
+from search.management.commands.update_index import Command  # noqa: F401

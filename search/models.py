@@ -1,0 +1,30 @@
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from wagtail.models import Page
+
+
+class PageFacts(models.Model):
+    """What the search page's facets know of a page: its type, date, regions and cooperations.
+
+    Deriving them takes a query of two dozen joins and a UNION over the page types' tables
+    (search.facets); kept here, the facts of 200 hits are one read by primary key. A row is
+    dropped whenever something it was derived from changes (search.signal_handlers) and derived
+    again by the next search that needs it; update_index derives them all.
+    """
+
+    page = models.OneToOneField(Page, on_delete=models.CASCADE, primary_key=True, related_name="+")
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    # The facet's type key (a page model's name), empty for pages of other types.
+    type = models.CharField(max_length=100, blank=True)
+    date = models.DateField(null=True)
+    year = models.IntegerField(null=True)
+    event_kind = models.CharField(max_length=16, blank=True)
+    # Region codes and cooperation page ids, sorted and separated by spaces: cheaper to read
+    # than JSON, 200 rows at a time.
+    regions = models.TextField(blank=True)
+    cooperations = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("сведения о странице для поиска")
+        verbose_name_plural = _("сведения о страницах для поиска")

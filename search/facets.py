@@ -222,62 +222,65 @@ def _add_cooperation(hit, pk, name, labels):
 
 
 def _describe_pages(pages, locale, labels):
-    """The kept facts of the pages in one query, their labels in another; the facts of pages
+    """The kept facts of the pages (with their labels) in one query; the facts of pages
     without kept ones are derived (and kept)."""
-    zone = timezone.get_current_timezone()
-    rows = PageFacts.objects.filter(page_id__in=pages).values_list(
-        "page_id",
-        "content_type_id",
-        "type",
-        "date",
-        "year",
-        "event_kind",
-        "regions",
-        "cooperations",
-    )
-    for pk, content_type_id, type_key, date, year, event_kind, regions, cooperations in rows:
+    for pk, content_type_id, type_key, date, year, event_kind, regions, cooperations in _read_kept(
+        pages
+    ):
         hit = pages[pk]
         hit.model = ContentType.objects.get_for_id(content_type_id).model_class()
-        hit.type, hit.date, hit.year, hit.event_kind = type_key, date, year, event_kind
-        hit.regions.update(regions.split())
-        hit.cooperations.update(map(int, cooperations.split()))
+        hit.type, hit.year, hit.event_kind = type_key, year, event_kind
+        hit.date = dt.date.fromisoformat(date) if isinstance(date, str) else date
+        for code, name in _unpack(regions):
+            _add_region(hit, code, name, labels)
+        for key, name in _unpack(cooperations):
+            _add_cooperation(hit, int(key), name, labels)
     missing = {pk: hit for pk, hit in pages.items() if hit.model is None}
     if missing:
-        _derive_page_facts(missing, locale, labels, zone)
-        keep_facts(missing.values())
-    _add_labels(pages.values(), labels)
+        _derive_page_facts(missing, locale, labels, timezone.get_current_timezone())
+        keep_facts(missing.values(), labels)
 
 
-def _add_labels(hits, labels):
-    """The names of the regions and cooperations the hits have that labels lack: one query."""
-    codes = {code for hit in hits for code in hit.regions} - set(labels["region"])
-    ids = {pk for hit in hits for pk in hit.cooperations} - set(labels["cooperation"])
-    parts = []
-    if codes:
-        parts.append(
-            Region.objects.filter(code__in=codes)
-            .order_by()
-            .annotate(_what=Value("region", output_field=CharField()), _key=F("code"))
-            .values_list("_what", "_key", "name")
-        )
-    if ids:
-        parts.append(
-            CooperationPage.objects.filter(pk__in=ids)
-            .order_by()
-            .annotate(
-                _what=Value("cooperation", output_field=CharField()),
-                _key=Cast("pk", output_field=CharField()),
-            )
-            .values_list("_what", "_key", "settlement_name")
-        )
-    if not parts:
-        return
-    rows = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
-    for what, key, name in rows:
-        labels[what][int(key) if what == "cooperation" else key] = name
+FACT_COLUMNS = (
+    "page_id",
+    "content_type_id",
+    "type",
+    "date",
+    "year",
+    "event_kind",
+    "regions",
+    "cooperations",
+)
 
 
-def _facts_row(hit):
+def _read_kept(pks):
+    """The kept facts' rows: plain SQL, as the ORM's per-value work on 200 keys cost more than
+    the query; on PostgreSQL the keys go as one array."""
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(PageFacts._meta.get_field(name).column) for name in FACT_COLUMNS)
+    key = quote(PageFacts._meta.get_field("page").column)
+    pks = list(pks)
+    if connection.vendor == "postgresql":
+        where, params = f"{key} = ANY(%s)", [pks]
+    else:
+        where, params = f"{key} IN ({', '.join(['%s'] * len(pks))})", pks
+    table = quote(PageFacts._meta.db_table)
+    with connection.cursor() as cursor:
+        # Names from the model's own metadata; the keys are parameters.
+        cursor.execute(f"SELECT {columns} FROM {table} WHERE {where}", params)  # noqa: S608
+        return cursor.fetchall()
+
+
+def _pack(pairs):
+    """Keys and their names, one pair a line: cheaper to read than JSON, 200 rows at a time."""
+    return "\n".join(f"{key}\t{name}" for key, name in sorted(pairs))
+
+
+def _unpack(text):
+    return (line.split("\t", 1) for line in text.split("\n")) if text else ()
+
+
+def _facts_row(hit, labels):
     return PageFacts(
         page_id=hit.pk,
         content_type_id=ContentType.objects.get_for_model(hit.model, for_concrete_model=False).pk,
@@ -285,16 +288,17 @@ def _facts_row(hit):
         date=hit.date,
         year=hit.year,
         event_kind=hit.event_kind or "",
-        regions=" ".join(sorted(hit.regions)),
-        cooperations=" ".join(str(pk) for pk in sorted(hit.cooperations)),
+        regions=_pack((code, labels["region"][code]) for code in hit.regions),
+        cooperations=_pack((pk, labels["cooperation"][pk]) for pk in hit.cooperations),
     )
 
 
-def keep_facts(hits):
-    """Keep the derived facts of the hits. A row kept meanwhile (by another search) stays; a
-    page deleted meanwhile, or a database busy with a writer, leaves its facts unkept: the
-    search has them, and the next one derives them again."""
-    rows = [_facts_row(hit) for hit in hits if hit.model is not None]
+def keep_facts(hits, labels):
+    """Keep the derived facts of the hits, with the names (labels) describe() found. A row
+    kept meanwhile (by another search) stays; a page deleted meanwhile, or a database busy
+    with a writer, leaves its facts unkept: the search has them, and the next one derives
+    them again."""
+    rows = [_facts_row(hit, labels) for hit in hits if hit.model is not None]
     if not rows:
         return
     try:
@@ -318,8 +322,9 @@ def rebuild_facts(batch_size=500):
         )
         for start in range(0, len(pks), batch_size):
             pages = {pk: Hit("page", pk) for pk in pks[start : start + batch_size]}
-            _derive_page_facts(pages, locale, {"region": {}, "cooperation": {}}, zone)
-            keep_facts(pages.values())
+            labels = {"region": {}, "cooperation": {}}
+            _derive_page_facts(pages, locale, labels, zone)
+            keep_facts(pages.values(), labels)
             kept += len(pages)
     if connection.vendor == "postgresql":
         # The planner's statistics at once, not at autovacuum's next round.

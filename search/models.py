@@ -8,9 +8,10 @@ class PageFacts(models.Model):
     """What the search page's facets know of a page: its type, date, regions and cooperations.
 
     Deriving them takes a query of two dozen joins and a UNION over the page types' tables
-    (search.facets); kept here, the facts of 200 hits are one read by primary key. A row is
-    dropped whenever something it was derived from changes (search.signal_handlers) and derived
-    again by the next search that needs it; update_index derives them all.
+    (search.facets); kept here with the names the facets show, the facts of 200 hits are one
+    read by primary key. A row is dropped whenever something it was derived from changes
+    (search.signal_handlers) and derived again by the next search that needs it; update_index
+    derives them all.
     """
 
     page = models.OneToOneField(Page, on_delete=models.CASCADE, primary_key=True, related_name="+")
@@ -20,8 +21,7 @@ class PageFacts(models.Model):
     date = models.DateField(null=True)
     year = models.IntegerField(null=True)
     event_kind = models.CharField(max_length=16, blank=True)
-    # Region codes and cooperation page ids, sorted and separated by spaces: cheaper to read
-    # than JSON, 200 rows at a time.
+    # Region codes and cooperation page ids with their names, "key<TAB>name" a line.
     regions = models.TextField(blank=True)
     cooperations = models.TextField(blank=True)
 

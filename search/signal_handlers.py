@@ -4,7 +4,8 @@ were derived from changes; the next search that needs them derives them again.
 A page's facts come from its own rows, and from others': a library's region is its
 settlement's, a joint item's regions are its partner and responsible libraries', a
 cooperation's are its members', a library's cooperations are the live ones it belongs to, a
-settlement's cooperation is the live namesake one in its locale.
+settlement's cooperation is the live namesake one in its locale, a joint item's cooperation
+is its parent; and the facts keep the names of their regions and cooperations.
 """
 
 from django.db.models import Q
@@ -20,6 +21,7 @@ from partnerships.models import (
     MembershipChange,
     ProgramPage,
     PublicationPage,
+    Region,
     SettlementPage,
     WorkPlanItem,
 )
@@ -51,6 +53,8 @@ def depending_on(page):
     model = page.specific_class
     if model is CooperationPage:
         page = page.specific_deferred
+        # Its joint items keep its name.
+        condition |= Q(page_id__in=Page.objects.filter(path__startswith=page.path).values("pk"))
         condition |= Q(
             page_id__in=MembershipChange.objects.filter(cooperation_id=page.pk).values("library_id")
         )
@@ -89,6 +93,12 @@ def forget_parties_facts(sender, instance, **kwargs):
     PageFacts.objects.filter(Q(page_id=instance.pk) | Q(page_id__in=libraries)).delete()
 
 
+def forget_all_facts(sender, raw=False, **kwargs):
+    """A region renamed or removed: regions are few and seldom edited, every fact may name it."""
+    if not raw:
+        PageFacts.objects.all().delete()
+
+
 def forget_plan_facts(sender, instance, raw=False, **kwargs):
     if not raw and instance.plan_id:
         PageFacts.objects.filter(page_id=instance.plan_id).delete()
@@ -112,4 +122,7 @@ def register_signal_handlers():
     for signal in (post_save, post_delete):
         signal.connect(
             forget_plan_facts, sender=WorkPlanItem, dispatch_uid=f"search_plan_facts_{id(signal)}"
+        )
+        signal.connect(
+            forget_all_facts, sender=Region, dispatch_uid=f"search_region_facts_{id(signal)}"
         )

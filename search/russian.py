@@ -5,6 +5,7 @@ the same functions for highlighting and spelling suggestions on every tier, so t
 highlighted is what the engines match.
 """
 
+import itertools
 import re
 import threading
 import unicodedata
@@ -91,17 +92,31 @@ def close_to(term, candidates):
 
 
 class Highlighter:
-    """Marks the words of a text whose stems the query matched, and cuts a fragment."""
+    """Marks the words of a text whose stems the query matched, and cuts a fragment.
+
+    One highlighter serves one search: it remembers each word's verdict (the shown hits repeat
+    their words), and without typo tolerance it skips a text that holds none of the query's
+    stems, without stemming its words: a Snowball stem only drops endings, so a word whose stem
+    matched has that stem inside it, folded.
+    """
 
     def __init__(self, stems, prefixes=(), fuzzy=False):
         self.stems = frozenset(stems)
         self.prefixes = tuple(prefixes)
         self.fuzzy = fuzzy
+        self._needles = tuple(self.stems) + self.prefixes
+        self._verdicts = {}
 
     def __bool__(self):
         return bool(self.stems or self.prefixes)
 
     def matches(self, word):
+        verdict = self._verdicts.get(word)
+        if verdict is None:
+            verdict = self._verdicts[word] = self._matches(word)
+        return verdict
+
+    def _matches(self, word):
         folded = fold(word)
         if folded in STOP_WORDS:
             return False
@@ -113,7 +128,19 @@ class Highlighter:
             for query_stem in self.stems
         )
 
+    def may_match(self, text):
+        """False only when no word of text can match: none of the stems (or prefixes) is in
+        the text, folded. A typo can be anywhere, and a text that is not in composed form, or
+        has a capital sigma (lowered by its context), may fold differently word by word: those
+        are always read word by word."""
+        if self.fuzzy or "Σ" in text or not unicodedata.is_normalized("NFC", text):
+            return True
+        folded = text.lower().replace("ё", "е")
+        return any(needle in folded for needle in self._needles)
+
     def spans(self, text):
+        if not self.may_match(text):
+            return []
         return [m.span() for m in WORD_RE.finditer(text) if self.matches(m.group())]
 
     def mark(self, text, spans=None):
@@ -122,12 +149,16 @@ class Highlighter:
         return mark_safe(self._render(text, spans, 0, len(text)))  # noqa: S308 - escaped
 
     def fragment(self, text, size=220):
-        """A fragment of about size characters around the first match, or None."""
+        """A fragment of about size characters around the first match, or None. Words past
+        the fragment's end are not looked at."""
         text = " ".join(text.split())
-        spans = self.spans(text)
-        if not spans:
+        if not self.may_match(text):
             return None
-        first = spans[0][0]
+        found = WORD_RE.finditer(text)
+        first_match = next((m for m in found if self.matches(m.group())), None)
+        if first_match is None:
+            return None
+        first = first_match.start()
         start = max(0, first - size // 3)
         if start:
             space = text.rfind(" ", 0, start)
@@ -136,7 +167,13 @@ class Highlighter:
         if end < len(text):
             space = text.rfind(" ", start, end)
             end = space if space > first else end
-        inside = [(a, b) for a, b in spans if a >= start and b <= end]
+        inside = []
+        for match in itertools.chain([first_match], found):
+            a, b = match.span()
+            if a >= end:
+                break
+            if a >= start and b <= end and self.matches(match.group()):
+                inside.append((a, b))
         html = self._render(text, inside, start, end)
         prefix = "… " if start else ""
         suffix = " …" if end < len(text) else ""

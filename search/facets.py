@@ -19,9 +19,9 @@ from dataclasses import dataclass, field
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.db import DatabaseError, connection, transaction
-from django.db.models import CharField, Exists, F, OuterRef, Subquery, TextField, Value
-from django.db.models.functions import Cast, Length, Substr
-from django.utils import timezone
+from django.db.models import CharField, F, OuterRef, Q, Subquery, TextField, Value
+from django.db.models.functions import Cast
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from wagtail.documents import get_document_model
 from wagtail.models import Collection, CollectionViewRestriction, Locale, Page
@@ -39,7 +39,7 @@ from partnerships.models import (
     WorkPlanItem,
     WorkPlanPage,
 )
-from search.models import PageFacts
+from search.models import DocumentFacts, PageFacts
 
 logger = logging.getLogger(__name__)
 
@@ -120,12 +120,19 @@ def _as_date(value, zone=None):
     return value
 
 
-def public_collection_ids():
-    """Collections without a view restriction on them or above them, as a subquery."""
-    restricted_above = CollectionViewRestriction.objects.annotate(
-        length=Length("collection__path")
-    ).filter(collection__path=Substr(OuterRef("path"), 1, F("length")))
-    return Collection.objects.exclude(Exists(restricted_above)).values("pk")
+def public_documents():
+    """Documents in no collection with a view restriction on it or above it. The restrictions
+    are read first (one small query; usually there are none, and then nothing is filtered),
+    and the open collections then listed: a list of ids is cheaper to build and to plan than
+    a subquery that tests every collection, and the engines take no subquery."""
+    documents = get_document_model().objects.all()
+    closed = Q()
+    for path in CollectionViewRestriction.objects.values_list("collection__path", flat=True):
+        closed |= Q(path__startswith=path)
+    if not closed:
+        return documents
+    open_ids = Collection.objects.exclude(closed).values_list("pk", flat=True)
+    return documents.filter(collection_id__in=list(open_ids))
 
 
 def _page_model_paths():
@@ -294,26 +301,39 @@ def _facts_row(hit, labels):
 
 
 def keep_facts(hits, labels):
-    """Keep the derived facts of the hits, with the names (labels) describe() found. A row
-    kept meanwhile (by another search) stays; a page deleted meanwhile, or a database busy
-    with a writer, leaves its facts unkept: the search has them, and the next one derives
-    them again."""
-    rows = [_facts_row(hit, labels) for hit in hits if hit.model is not None]
+    """Keep the derived facts of the hits, with the names (labels) describe() found."""
+    _keep(_facts_row(hit, labels) for hit in hits if hit.model is not None)
+
+
+def _keep(rows):
+    """Write kept facts. A row kept meanwhile (by another search) stays; a page or document
+    deleted meanwhile, or a database busy with a writer, leaves its facts unkept: the search
+    has them, and the next one derives them again."""
+    rows = list(rows)
     if not rows:
         return
     try:
         with transaction.atomic():
-            PageFacts.objects.bulk_create(rows, ignore_conflicts=True)
+            type(rows[0]).objects.bulk_create(rows, ignore_conflicts=True)
     except DatabaseError as error:
         logger.info("Search facts not kept: %s", error)
 
 
 def rebuild_facts(batch_size=500):
-    """Derive and keep the facts of every live page (update_index runs it): the number kept."""
+    """Derive and keep the facts of every live page, and of every document in each locale
+    (update_index runs it): the number of pages kept."""
     PageFacts.objects.all().delete()
+    DocumentFacts.objects.all().delete()
     kept = 0
     zone = timezone.get_default_timezone()
+    document_pks = list(get_document_model().objects.order_by("pk").values_list("pk", flat=True))
     for locale in Locale.objects.all():
+        with translation.override(locale.language_code):
+            for start in range(0, len(document_pks), batch_size):
+                documents = {
+                    pk: Hit(DOCUMENT, pk) for pk in document_pks[start : start + batch_size]
+                }
+                _describe_documents(documents, locale, {"region": {}, "cooperation": {}})
         pks = list(
             Page.objects.live()
             .filter(locale=locale, depth__gt=1)
@@ -329,7 +349,8 @@ def rebuild_facts(batch_size=500):
     if connection.vendor == "postgresql":
         # The planner's statistics at once, not at autovacuum's next round.
         with connection.cursor() as cursor:
-            cursor.execute(f"ANALYZE {PageFacts._meta.db_table}")
+            for model in (PageFacts, DocumentFacts):
+                cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
     return kept
 
 
@@ -469,14 +490,40 @@ def _derive_page_facts(pages, locale, labels, zone):
 
 
 def _describe_documents(documents, locale, labels):
-    """The documents themselves (the page shows them), and the pages that publish them: the
-    cooperation's agreement or a publication (their cooperation, and what they say of it)."""
+    """The documents themselves (the page shows them), and their kept facts; the facts of
+    documents without kept ones are derived (and kept)."""
     for document in get_document_model().objects.filter(pk__in=documents):
         hit = documents[document.pk]
         hit.type = DOCUMENT
         hit.object = document
         hit.date = _as_date(document.created_at)
         hit.year = hit.date.year if hit.date else None
+    kept = DocumentFacts.objects.filter(locale=locale, document_id__in=documents).values_list(
+        "document_id", "cooperations", "description"
+    )
+    missing = dict(documents)
+    for pk, cooperations, description in kept:
+        hit = missing.pop(pk)
+        hit.description = description
+        for key, name in _unpack(cooperations):
+            _add_cooperation(hit, int(key), name, labels)
+    if missing:
+        _derive_document_facts(missing, locale, labels)
+        _keep(
+            DocumentFacts(
+                document_id=pk,
+                locale=locale,
+                cooperations=_pack((key, labels["cooperation"][key]) for key in hit.cooperations),
+                description=hit.description,
+            )
+            for pk, hit in missing.items()
+            if hit.object is not None
+        )
+
+
+def _derive_document_facts(documents, locale, labels):
+    """The pages that publish the documents: the cooperation's agreement or a publication
+    (their cooperation, and what they say of it)."""
     publications = (
         PublicationPage.objects.live()
         .filter(locale=locale, document_id__in=documents)

@@ -1,7 +1,8 @@
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from wagtail.models import Page
+from wagtail.documents import get_document_model_string
+from wagtail.models import Locale, Page
 
 
 class PageFacts(models.Model):
@@ -28,3 +29,26 @@ class PageFacts(models.Model):
     class Meta:
         verbose_name = _("сведения о странице для поиска")
         verbose_name_plural = _("сведения о страницах для поиска")
+
+
+class DocumentFacts(models.Model):
+    """What the search page's facets know of a document in a locale: the cooperations whose
+    agreement or publications publish it (with their names), and what the first of them says
+    of it. A document many publications share is read in one row, not one row each. Dropped
+    whenever a publication or a cooperation changes (search.signal_handlers)."""
+
+    document = models.ForeignKey(
+        get_document_model_string(), on_delete=models.CASCADE, related_name="+"
+    )
+    locale = models.ForeignKey(Locale, on_delete=models.CASCADE, related_name="+")
+    cooperations = models.TextField(blank=True)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("сведения о документе для поиска")
+        verbose_name_plural = _("сведения о документах для поиска")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["document", "locale"], name="search_documentfacts_unique"
+            )
+        ]

@@ -175,8 +175,13 @@ class HubSearch:
             )
         return self._suggestions[key]
 
+    @cached_property
+    def _documents(self):
+        # The restrictions are read once per search, as for pages.
+        return facets.public_documents()
+
     def documents(self):
-        return get_document_model().objects.filter(collection_id__in=facets.public_collection_ids())
+        return self._documents.all()
 
     # ------------------------------------------------------------ ranking
 

@@ -5,7 +5,8 @@ A page's facts come from its own rows, and from others': a library's region is i
 settlement's, a joint item's regions are its partner and responsible libraries', a
 cooperation's are its members', a library's cooperations are the live ones it belongs to, a
 settlement's cooperation is the live namesake one in its locale, a joint item's cooperation
-is its parent; and the facts keep the names of their regions and cooperations.
+is its parent; and the facts keep the names of their regions and cooperations. A document's
+facts come from the publications and agreements that publish it.
 """
 
 from django.db.models import Q
@@ -26,9 +27,11 @@ from partnerships.models import (
     WorkPlanItem,
 )
 from partnerships.signals import parties_changed
-from search.models import PageFacts
+from search.models import DocumentFacts, PageFacts
 
 PARTNERED_MODELS = (EventPage, ProgramPage, PublicationPage, ChroniclePage)
+# The pages whose documents the search shows: a publication's, a cooperation's agreement.
+PUBLISHING_MODELS = (PublicationPage, CooperationPage)
 
 
 def naming_libraries(libraries):
@@ -75,6 +78,14 @@ def forget_page_facts(sender, instance, raw=False, **kwargs):
     if raw or instance.pk is None:
         return
     PageFacts.objects.filter(depending_on(instance)).delete()
+    if instance.specific_class in PUBLISHING_MODELS:
+        forget_document_facts()
+
+
+def forget_document_facts():
+    """A publication or a cooperation changed: documents are few, and any may be theirs (or
+    have been, before this change)."""
+    DocumentFacts.objects.all().delete()
 
 
 def forget_moved_facts(sender, instance, **kwargs):
@@ -85,6 +96,7 @@ def forget_moved_facts(sender, instance, **kwargs):
     PageFacts.objects.filter(
         Q(page_id__in=pages.values("pk")) | naming_libraries(libraries)
     ).delete()
+    forget_document_facts()
 
 
 def forget_parties_facts(sender, instance, **kwargs):

@@ -314,6 +314,23 @@ def test_documents_are_searched_by_title(client, tier, content):
     assert facet(response, "type")["документы"] == 1
 
 
+def test_documents_in_a_restricted_collection_are_not_found(client, tier, content):
+    from wagtail.models import Collection, CollectionViewRestriction
+    from wagtail_factories import DocumentFactory
+
+    root = Collection.get_first_root_node()
+    closed = root.add_child(name="Для модераторов")
+    inner = closed.add_child(name="Черновики")
+    DocumentFactory(title="Устав содружества: открытый текст")
+    DocumentFactory(title="Устав содружества: черновик", collection=inner)
+    CollectionViewRestriction.objects.create(
+        collection=closed, restriction_type=CollectionViewRestriction.PASSWORD, password="x"
+    )
+    found = [hit.object.title for hit in hits(tier.search(client, "устав"))]
+    assert "Устав содружества: открытый текст" in found
+    assert "Устав содружества: черновик" not in found
+
+
 def test_model_queries_stay_bounded(client, tier, content, django_assert_max_num_queries):
     village = content["villages"][2]
     for number in range(15):

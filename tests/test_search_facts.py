@@ -9,6 +9,7 @@ change it expects. Runs on the run's database tier (SQLite, or PostgreSQL in CI'
 from io import StringIO
 
 import pytest
+import wagtail_factories
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -23,7 +24,7 @@ from partnerships.factories import (
 )
 from partnerships.models import MembershipChange
 from search import facets
-from search.models import PageFacts
+from search.models import DocumentFacts, PageFacts
 from tests import test_search_support as support
 
 content = support.content
@@ -220,3 +221,30 @@ def test_a_renamed_region_is_named_anew(kept, kursk):
     read, derived = read_and_derived(filial)
     assert read == derived
     assert read[filial.pk][6] == {"Курская обл."}
+
+
+def document_facts(document, locale=None):
+    hit = facets.Hit(facets.DOCUMENT, document.pk)
+    labels = facets.describe([hit], locale or Locale.get_default())
+    return (
+        hit.cooperations,
+        {labels["cooperation"][key] for key in hit.cooperations},
+        str(hit.description),
+    )
+
+
+def test_a_documents_facts_are_kept_and_follow_its_publications(kept):
+    publication, cooperation = kept["publication"], kept["cooperation"]
+    document = wagtail_factories.DocumentFactory(title="Никольские встречи (PDF)")
+    publication.document = document
+    publication.save_revision().publish()
+    expected = ({cooperation.pk}, {"Никольское"}, publication.intro)
+    assert document_facts(document) == expected
+    assert DocumentFacts.objects.filter(document=document).count() == 1
+    locale = Locale.get_default()
+    with CaptureQueriesContext(connection) as captured:
+        assert document_facts(document, locale) == expected
+    # The document itself, then its kept facts.
+    assert len(captured.captured_queries) == 2
+    publication.unpublish()
+    assert document_facts(document) == (set(), set(), "")

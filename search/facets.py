@@ -625,12 +625,11 @@ def count_facets(hits, filters, labels=None):
     return facets
 
 
-def kind_event_pks(kinds, locale, limit=None):
-    """Live events of the given kinds, newest first: for a query that is only a kind's name."""
+def kind_event_pks(kinds, pages, limit=None):
+    """Events of the given kinds among the pages (the search's live, public pages in its
+    locale), newest first: for a query that is only a kind's name."""
     return list(
-        EventPage.objects.live()
-        .public()
-        .filter(locale=locale, kind__in=kinds)
-        .order_by("-starts_at", "-pk")
+        pages.filter(eventpage__kind__in=kinds)
+        .order_by("-eventpage__starts_at", "-pk")
         .values_list("pk", flat=True)[:limit]
     )

@@ -301,7 +301,7 @@ class HubSearch:
         room = max(0, WINDOW - len(hits))
         # Enough to fill the room after the events already among the hits, and one more
         # to tell that there are more.
-        newest = facets.kind_event_pks(kinds, self.locale, limit=WINDOW + 1)
+        newest = facets.kind_event_pks(kinds, self.pages(), limit=WINDOW + 1)
         extra = [facets.Hit("page", pk) for pk in newest if ("page", pk) not in seen]
         # Like ranked hits, at most WINDOW of them: facets and counts cover those.
         if len(extra) > room:

@@ -256,6 +256,8 @@ class EventPage(
     class Meta:
         verbose_name = _("совместное мероприятие")
         verbose_name_plural = _("совместные мероприятия")
+        # The newest events of a kind: the events page's filter, a search for a kind's name.
+        indexes = [models.Index(fields=["kind", "-starts_at"], name="partnerships_event_kind")]
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

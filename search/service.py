@@ -149,6 +149,7 @@ class HubSearch:
         self.engine_only = engine_only
         self.capped = False
         self.labels = {}
+        self.early_marks = {}
         self._suggestions = {}
 
     # ------------------------------------------------------------ querysets
@@ -185,16 +186,31 @@ class HubSearch:
 
     # ------------------------------------------------------------ ranking
 
-    def _ranked(self, query):
+    def _ranked(self, query, marks_query=None):
+        """(ranked page pks, ranked document pks). An engine ranks both in one request, and
+        marks marks_query's words in the best PER_PAGE of each in that request too: the first
+        page's highlights, before the page is known (kept in self.early_marks)."""
+        self.early_marks = {}
+
         def action(backend):
             if hasattr(backend, "pks_together"):
-                # An engine ranks the pages and the documents in one request.
-                return backend.pks_together(
-                    [
-                        backend.search(query, queryset, operator=None)[:WINDOW]
-                        for queryset in (self.pages(), self.documents())
-                    ]
-                )
+                querysets = (self.pages(), self.documents())
+                slices = [
+                    backend.search(query, queryset, operator=None)[:WINDOW]
+                    for queryset in querysets
+                ]
+                if marks_query is None:
+                    return backend.pks_together(slices)
+                marked = [
+                    (
+                        backend.search(query, queryset, operator=None)[:PER_PAGE],
+                        backend.search(marks_query, queryset),
+                    )
+                    for queryset in querysets
+                ]
+                ranked, marks = backend.pks_together(slices, marked)
+                self.early_marks = dict(zip(("page", facets.DOCUMENT), marks, strict=True))
+                return ranked
             pages = _safely(backend, lambda: ranked_pks(backend, query, self.pages()))
             documents = _safely(backend, lambda: ranked_pks(backend, query, self.documents()))
             return pages, documents
@@ -222,7 +238,8 @@ class HubSearch:
                 continue
             if mode == "any" and len(parsed.content_words()) + len(parsed.phrases) < 2:
                 continue
-            pages, documents = self._ranked(query)
+            marks_query = None if self.engine_only else highlight_query(effective, mode)
+            pages, documents = self._ranked(query, marks_query)
             self.capped = any(
                 len(found) >= WINDOW or getattr(found, "more", False)
                 for found in (pages, documents)
@@ -350,21 +367,28 @@ class HubSearch:
         query = highlight_query(parsed, mode)
         if query is None or not hasattr(engine, "highlights_together"):
             return {}
+        # The ranking request marked the best hits of each kind; the rest are asked now.
+        early = self.early_marks
+        marked = [(kind, early[kind]) for kind in ("page", facets.DOCUMENT) if early.get(kind)]
         try:
             asked = [
-                (kind, engine.search(query, model.objects.filter(pk__in=pks))[: len(pks)])
+                (kind, engine.search(query, model.objects.filter(pk__in=missing))[: len(missing)])
                 for kind, model, pks in (
                     ("page", Page, page_pks),
                     (facets.DOCUMENT, get_document_model(), document_pks),
                 )
-                if pks
+                if (missing := [pk for pk in pks if pk not in early.get(kind, {})])
             ]
-            marked = engine.highlights_together([results for _kind, results in asked])
+            if asked:
+                answered = engine.highlights_together([results for _kind, results in asked])
+                marked += [
+                    (kind, highlights)
+                    for (kind, _results), highlights in zip(asked, answered, strict=True)
+                ]
         except engine.unavailable_errors as error:
             logger.warning("Search engine highlighting unavailable: %s", error)
-            return {}
         found = {}
-        for (kind, _results), highlights in zip(asked, marked, strict=True):
+        for kind, highlights in marked:
             for pk, marks in highlights.items():
                 # The engine escapes the text (encoder "html") and adds only <mark>.
                 found[(kind, pk)] = {name: mark_safe(html) for name, html in marks.items()}  # noqa: S308

@@ -116,15 +116,18 @@ def test_opensearch_highlights_come_from_the_engine(tier, content):
     assert "<mark>коллекцию</mark>" in marks[("page", page.pk)]["intro"]
 
 
-def test_an_engine_is_asked_once_for_the_ranking_and_once_for_the_highlights(
+def test_an_engine_ranks_and_marks_the_first_page_in_one_request(
     client, tier, content, monkeypatch
 ):
-    """Pages and documents go to the engine together (one _msearch each time)."""
+    """Pages and documents go to the engine together, with the first page's highlights (one
+    _msearch); a later page's hits are marked in a second one."""
     from wagtail_factories import DocumentFactory
 
     from search.service import backend as search_backend
 
     DocumentFactory(title="Устав содружества «Никольское»")
+    for number in range(12):
+        LibraryFactory(parent=content["villages"][2], title=f"Библиотека-клуб № {number + 1}")
     engine = search_backend("default")
     if not tier.is_engine:
         assert not hasattr(engine, "pks_together")
@@ -140,6 +143,15 @@ def test_an_engine_is_asked_once_for_the_ranking_and_once_for_the_highlights(
     monkeypatch.setattr(engine.es.transport, "perform_request", counted)
     response = client.get("/search/", {"query": "Никольское"})
     assert {hit.kind for hit in hits(response)} == {"page", "document"}
+    named = [hit for hit in hits(response) if "Никольск" in hit.object.title]
+    assert len(named) >= 5
+    assert all("<mark>Никольск" in hit.title_html for hit in named)
+    assert sent == ["_msearch"]
+    sent.clear()
+    response = client.get("/search/", {"query": "библиотека-клуб", "page": 2})
+    clubs = [hit for hit in hits(response) if "Библиотека-клуб" in hit.object.title]
+    assert clubs
+    assert all("<mark>Библиотека" in hit.title_html for hit in clubs)
     assert sent == ["_msearch", "_msearch"]
 
 

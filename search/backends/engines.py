@@ -101,9 +101,15 @@ class EngineResultsMixin:
     def _size(self, unbounded):
         return max((self.stop - self.start) if self.stop is not None else unbounded, 0)
 
-    def _body(self, highlight):
+    def _body(self, highlight, highlight_query=None):
         body = self._get_es_body()
-        return body | {"highlight": highlight_request()} if highlight else body
+        if not highlight:
+            return body
+        request = highlight_request()
+        if highlight_query is not None:
+            # Its words only, not its filters: those are not words to mark.
+            request["highlight_query"] = highlight_query.query_compiler.get_inner_query()
+        return body | {"highlight": request}
 
     def _search(self, size, highlight=False):
         """One request for this slice's stored primary keys (and highlights), in rank order."""
@@ -116,9 +122,10 @@ class EngineResultsMixin:
             size=size,
         )
 
-    def _request(self, size, highlight=False):
-        """The same request, as a part of an _msearch."""
-        return self._body(highlight) | {
+    def _request(self, size, highlight=False, highlight_query=None):
+        """The same request, as a part of an _msearch; highlight_query (results of another
+        query) marks that query's words in these results."""
+        return self._body(highlight, highlight_query) | {
             "_source": False,
             "stored_fields": ["pk"],
             "from": self.start,
@@ -154,16 +161,30 @@ class RussianEngineMixin:
             return self.es.msearch(searches=lines)["responses"]
         return self.es.msearch(body=lines)["responses"]
 
-    def pks_together(self, slices):
+    def pks_together(self, slices, marked=()):
         """pks() of several result slices (the pages and the documents), in one request. A
-        part the engine refused is asked again alone, so that its error is the client's own."""
-        responses = self._msearch(
-            slices, [results._request(results._size(1000)) for results in slices]
-        )
-        return [
-            results.pks() if "error" in response else _pks_of(response)
-            for results, response in zip(slices, responses, strict=True)
+        part the engine refused is asked again alone, so that its error is the client's own.
+
+        marked: (results, highlight query) pairs whose highlights ride along in the same
+        request (the first page's, before the page is known); with them, the return value is
+        (pks of each slice, highlights of each pair, {} where the engine refused)."""
+        requests = [results._request(results._size(1000)) for results in slices]
+        requests += [
+            results._request(results._size(100), highlight=True, highlight_query=query)
+            for results, query in marked
         ]
+        responses = self._msearch([*slices, *(results for results, _query in marked)], requests)
+        pks = [
+            results.pks() if "error" in response else _pks_of(response)
+            for results, response in zip(slices, responses, strict=False)
+        ]
+        if not marked:
+            return pks
+        highlights = [
+            {} if "error" in response else _highlights_of(response)
+            for response in responses[len(slices) :]
+        ]
+        return pks, highlights
 
     def highlights_together(self, slices):
         """highlights() of several result slices, in one request."""

@@ -50,14 +50,20 @@ def naming_libraries(libraries):
     return condition
 
 
+def naming_cooperation(pk):
+    """The facts whose cooperations (lines of "pk<TAB>name") include this one."""
+    return Q(cooperations__startswith=f"{pk}\t") | Q(cooperations__contains=f"\n{pk}\t")
+
+
 def depending_on(page):
     """The facts that depend on this page, its own among them."""
     condition = Q(page_id=page.pk)
     model = page.specific_class
     if model is CooperationPage:
         page = page.specific_deferred
-        # Its joint items keep its name.
-        condition |= Q(page_id__in=Page.objects.filter(path__startswith=page.path).values("pk"))
+        # Every fact that names it (its joint items, its members, the settlements of its name,
+        # also of a name it no longer has), and the libraries that may now name it.
+        condition |= naming_cooperation(page.pk)
         condition |= Q(
             page_id__in=MembershipChange.objects.filter(cooperation_id=page.pk).values("library_id")
         )

@@ -213,6 +213,17 @@ def test_a_renamed_cooperation_is_named_anew_by_its_items_and_members(kept):
         assert read[page.pk][7] == {"Никольское-на-Реке"}
 
 
+def test_a_cooperation_renamed_leaves_the_settlements_of_its_old_name(kept):
+    cooperation, villages = kept["cooperation"], kept["villages"][:2]
+    assert all(cooperations(village.pk) == {cooperation.pk} for village in villages)
+    cooperation.settlement_name = "Алексеевка"
+    cooperation.save_revision().publish()
+    read, derived = read_and_derived(*villages, kept["villages"][2])
+    assert read == derived
+    assert all(read[village.pk][5] == set() for village in villages)
+    assert read[kept["villages"][2].pk][5] == {cooperation.pk}
+
+
 def test_a_renamed_region_is_named_anew(kept, kursk):
     filial = kept["libraries"][1]
     assert facts_of(filial)[filial.pk][6] == {kursk.name}

@@ -1,5 +1,5 @@
-"""What the hub's database backends share: how they index, and two small helpers of their
-ranking."""
+"""What the hub's database backends share: how they index, the results of their ranking in one
+statement, and two small helpers of that ranking."""
 
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import IntegerField, ManyToManyField, Prefetch, prefetch_related_objects
@@ -64,3 +64,29 @@ def integer_pk(model):
     pk = model._meta.pk
     pk = getattr(pk, "target_field", None) or pk
     return isinstance(pk, IntegerField)
+
+
+class RankedIdsResultsMixin:
+    """Results whose query compiler ranks in one statement (ranked_ids()): the primary keys
+    of a slice without loading the objects, and the objects in one query by those keys. A
+    slice the compiler leaves to upstream (None) is answered by upstream's search."""
+
+    def _ranked_ids(self):
+        if self._score_field is not None:
+            return None
+        compiler = self.query_compiler
+        return compiler.ranked_ids(compiler.get_config(self.backend), self.start, self.stop)
+
+    def pks(self):
+        """The primary keys of this slice in rank order, without loading the objects."""
+        ids = self._ranked_ids()
+        if ids is None:
+            return list(self.get_queryset().values_list("pk", flat=True))
+        return ids
+
+    def _do_search(self):
+        ids = self._ranked_ids()
+        if ids is None:
+            return super()._do_search()
+        objects = self.query_compiler.queryset.in_bulk(ids)
+        return [objects[pk] for pk in ids if pk in objects]

@@ -61,7 +61,12 @@ from modelsearch.index import AutocompleteField, SearchField
 from modelsearch.query import And, Boost, Fuzzy, Not, Or, Phrase, PlainText
 from modelsearch.utils import get_content_type_pk, get_descendants_content_types_pks
 
-from search.backends.indexing import combine, integer_pk, prefetch_related_search_fields
+from search.backends.indexing import (
+    RankedIdsResultsMixin,
+    combine,
+    integer_pk,
+    prefetch_related_search_fields,
+)
 from search.russian import analyse, close_to, fuzziness
 
 YO = str.maketrans("ёЁ", "еЕ")
@@ -657,26 +662,8 @@ class RussianPostgresAutocompleteQueryCompiler(TieredRanking, PostgresAutocomple
         return [matches("autocomplete", tsquery(self.query))]
 
 
-class RussianPostgresSearchResults(PostgresSearchResults):
-    def _ranked_ids(self):
-        if self._score_field is not None:
-            return None
-        compiler = self.query_compiler
-        return compiler.ranked_ids(compiler.get_config(self.backend), self.start, self.stop)
-
-    def pks(self):
-        """The primary keys of this slice in rank order, without loading the objects."""
-        ids = self._ranked_ids()
-        if ids is None:
-            return list(self.get_queryset().values_list("pk", flat=True))
-        return ids
-
-    def _do_search(self):
-        ids = self._ranked_ids()
-        if ids is None:
-            return super()._do_search()
-        objects = self.query_compiler.queryset.in_bulk(ids)
-        return [objects[pk] for pk in ids if pk in objects]
+class RussianPostgresSearchResults(RankedIdsResultsMixin, PostgresSearchResults):
+    """Ranked in one statement (RussianPostgresSearchQueryCompiler.ranked_ids)."""
 
 
 class RussianPostgresSearchBackend(PostgresSearchBackend):

@@ -33,7 +33,12 @@ from modelsearch.index import AutocompleteField, Indexed, SearchField
 from modelsearch.query import MATCH_ALL, And, Boost, Fuzzy, MatchAll, Not, Or, Phrase, PlainText
 from modelsearch.utils import get_content_type_pk, get_descendants_content_types_pks
 
-from search.backends.indexing import combine, integer_pk, prefetch_related_search_fields
+from search.backends.indexing import (
+    RankedIdsResultsMixin,
+    combine,
+    integer_pk,
+    prefetch_related_search_fields,
+)
 from search.russian import analyse, close_to, fuzziness, words
 
 FUZZY_EXPANSIONS = 12
@@ -447,27 +452,7 @@ class RussianSQLiteAutocompleteQueryCompiler(
         return words(text)[:MAX_TERMS]
 
 
-class RussianSQLiteSearchResults(SQLiteSearchResults):
-    def _ranked_ids(self):
-        if self._score_field is not None:
-            return None
-        compiler = self.query_compiler
-        return compiler.ranked_ids(compiler.get_config(self.backend), self.start, self.stop)
-
-    def pks(self):
-        """The primary keys of this slice in rank order, without loading the objects."""
-        ids = self._ranked_ids()
-        if ids is not None:
-            return ids
-        return list(self.get_queryset().values_list("pk", flat=True))
-
-    def _do_search(self):
-        ids = self._ranked_ids()
-        if ids is None:
-            return super()._do_search()
-        objects = self.query_compiler.queryset.in_bulk(ids)
-        return [objects[pk] for pk in ids if pk in objects]
-
+class RussianSQLiteSearchResults(RankedIdsResultsMixin, SQLiteSearchResults):
     def _do_count(self):
         compiler = self.query_compiler
         matches = compiler.matches(compiler.get_config(self.backend))

@@ -4,11 +4,11 @@ Engines rank; the facets (type, region, cooperation, year) and the dates come fr
 database, so they are the same on every tier and follow the content at once: a library that
 leaves a cooperation drops out of that cooperation's facet with the next search, whatever
 the engine's index says. A page's facts are derived once (a query of two dozen joins and a
-UNION over the types' tables) and kept in PageFacts until something they depend on changes
-(search.signal_handlers); a search reads them by primary key. The cost is a fixed handful of
-queries per search (the kept facts, their labels, two for documents; and for pages whose facts
-were dropped, the two that derive them and the write that keeps them), never one per hit or
-per type.
+UNION over the types' tables) and kept, with the names the facets show, in PageFacts (a
+document's in DocumentFacts) until something they depend on changes (search.signal_handlers); a
+search reads them by primary key. The cost is a fixed handful of queries per search (the pages'
+kept facts, the documents and theirs; and for facts that were dropped, the two that derive them
+and the write that keeps them), never one per hit or per type.
 """
 
 import datetime as dt

@@ -115,8 +115,9 @@ def configure(args):
     label = scale_label(args.scale)
     if not os.environ.get("DATABASE_URL"):
         RESULTS.mkdir(parents=True, exist_ok=True)
-        os.environ["TEZKI_BENCH_SQLITE"] = str(RESULTS / f"tezki-bench-{label}.sqlite3")
-        os.environ["TEZKI_BENCH_MEDIA"] = str(RESULTS / f"media-{label}")
+        # Set beforehand, they keep a second bench database (e.g. one indexed by an engine).
+        os.environ.setdefault("TEZKI_BENCH_SQLITE", str(RESULTS / f"tezki-bench-{label}.sqlite3"))
+        os.environ.setdefault("TEZKI_BENCH_MEDIA", str(RESULTS / f"media-{label}"))
     else:
         os.environ["TEZKI_BENCH_MEDIA"] = str(RESULTS / "media-database-url")
     import django

@@ -78,6 +78,14 @@ class RussianMappingMixin:
     }
 
 
+# What a ranking request reads of each hit: the primary key from its doc values. Stored fields
+# would be read from each hit's compressed stored block, with its whole source (7 ms of the
+# engine's 11 for 200 hits at 30,000 pages); the total is never shown, and not counting it
+# lets the engine skip hits that cannot reach the top.
+HIT_FIELDS = {"_source": False, "stored_fields": "_none_", "docvalue_fields": ["pk"]}
+UNCOUNTED = {"track_total_hits": False}
+
+
 def _pks_of(response):
     return [int(hit["fields"]["pk"][0]) for hit in response["hits"]["hits"]]
 
@@ -114,10 +122,8 @@ class EngineResultsMixin:
     def _search(self, size, highlight=False):
         """One request for this slice's stored primary keys (and highlights), in rank order."""
         return self._backend_do_search(
-            self._body(highlight),
+            self._body(highlight) | HIT_FIELDS | UNCOUNTED,
             index=self._index_name(),
-            _source=False,
-            stored_fields="pk",
             from_=self.start,
             size=size,
         )
@@ -125,12 +131,12 @@ class EngineResultsMixin:
     def _request(self, size, highlight=False, highlight_query=None):
         """The same request, as a part of an _msearch; highlight_query (results of another
         query) marks that query's words in these results."""
-        return self._body(highlight, highlight_query) | {
-            "_source": False,
-            "stored_fields": ["pk"],
-            "from": self.start,
-            "size": size,
-        }
+        return (
+            self._body(highlight, highlight_query)
+            | HIT_FIELDS
+            | UNCOUNTED
+            | {"from": self.start, "size": size}
+        )
 
     def pks(self):
         """The primary keys of this slice in rank order: one request, no database query."""
@@ -166,8 +172,8 @@ class RussianEngineMixin:
         part the engine refused is asked again alone, so that its error is the client's own.
 
         marked: (results, highlight query) pairs whose highlights ride along in the same
-        request (the first page's, before the page is known); with them, the return value is
-        (pks of each slice, highlights of each pair, {} where the engine refused)."""
+        request (the first page's, before the page is known). Returns (pks of each slice,
+        highlights of each pair, {} where the engine refused)."""
         requests = [results._request(results._size(1000)) for results in slices]
         requests += [
             results._request(results._size(100), highlight=True, highlight_query=query)
@@ -178,8 +184,6 @@ class RussianEngineMixin:
             results.pks() if "error" in response else _pks_of(response)
             for results, response in zip(slices, responses, strict=False)
         ]
-        if not marked:
-            return pks
         highlights = [
             {} if "error" in response else _highlights_of(response)
             for response in responses[len(slices) :]

@@ -85,21 +85,27 @@ class Hit:
         return True
 
 
+# The page types a reader can narrow the search to, in the order of the type facet.
+PAGE_TYPES = (
+    CooperationPage,
+    SettlementPage,
+    LibraryPage,
+    EventPage,
+    ProgramPage,
+    PublicationPage,
+    WorkPlanPage,
+    ChroniclePage,
+)
+
+
+def page_type(key):
+    """The page model of a type key («librarypage»), or None (documents, other pages)."""
+    return next((model for model in PAGE_TYPES if model._meta.model_name == key), None)
+
+
 def type_labels():
     """{type key: plural label}: every page type of the hub and documents."""
-    labels = {
-        model._meta.model_name: model._meta.verbose_name_plural
-        for model in (
-            CooperationPage,
-            SettlementPage,
-            LibraryPage,
-            EventPage,
-            ProgramPage,
-            PublicationPage,
-            WorkPlanPage,
-            ChroniclePage,
-        )
-    }
+    labels = {model._meta.model_name: model._meta.verbose_name_plural for model in PAGE_TYPES}
     labels[DOCUMENT] = _("документы")
     return labels
 

@@ -161,12 +161,10 @@ class ParsedQuery:
         return Or(parts) if mode == "any" else And(parts)
 
 
-def highlight_query(parsed, mode):
+def highlight_query(parsed):
     """Any of the query's words, type words included: what the engine should mark."""
     text = " ".join(parsed.all_words)
-    if not text:
-        return None
-    return Fuzzy(text, operator="or") if mode == "fuzzy" else PlainText(text, operator="or")
+    return PlainText(text, operator="or") if text else None
 
 
 def parse_query(raw):

@@ -11,6 +11,7 @@ backend) answers instead and the page says so.
 import json
 import logging
 from dataclasses import dataclass, field
+from functools import partial
 
 from django.conf import settings
 from django.core.paginator import Paginator
@@ -26,6 +27,7 @@ from wagtail.contrib.search_promotions.models import Query, QueryDailyHits, Sear
 from wagtail.documents import get_document_model
 from wagtail.models import Locale, Page
 
+from partnerships.models import EventPage
 from search import facets, spelling
 from search.query import highlight_query, parse_query
 from search.russian import Highlighter, analyse, words
@@ -82,6 +84,17 @@ class Outcome:
     @property
     def total(self):
         return len(self.hits)
+
+
+@dataclass
+class Try:
+    """One mode of a search: the query sent to the engine, and what it asks to be marked."""
+
+    mode: str
+    effective: object
+    query: object
+    marks_query: object = None
+    hinted: tuple = ((), ())
 
 
 class Backends:
@@ -149,6 +162,7 @@ class HubSearch:
         self.engine_only = engine_only
         self.capped = False
         self.labels = {}
+        # The engine's marks of the first page's likely hits, from the ranking request.
         self.early_marks = {}
         self._suggestions = {}
 
@@ -186,67 +200,137 @@ class HubSearch:
 
     # ------------------------------------------------------------ ranking
 
-    def _ranked(self, query, marks_query=None):
-        """(ranked page pks, ranked document pks). An engine ranks both in one request, and
-        marks marks_query's words in the best PER_PAGE of each in that request too: the first
-        page's highlights, before the page is known (kept in self.early_marks)."""
-        self.early_marks = {}
+    def _ranked(self, tries):
+        """[(ranked page pks, ranked document pks)] for each Try, up to the first that finds
+        anything (the rest are left out). An engine ranks the pages and the documents of every
+        try in one request, and marks each try's words in that request too, in the hits the
+        first page is likely to show (kept in self.early_marks, a dict per try): the best
+        PER_PAGE pages and documents, and the best PER_PAGE of each type and event kind the
+        query names, which the page puts first."""
+        self.early_marks = [{} for _try in tries]
 
         def action(backend):
             if hasattr(backend, "pks_together"):
-                querysets = (self.pages(), self.documents())
-                slices = [
-                    backend.search(query, queryset, operator=None)[:WINDOW]
-                    for queryset in querysets
-                ]
-                if marks_query is None:
-                    return backend.pks_together(slices)
-                marked = [
-                    (
-                        backend.search(query, queryset, operator=None)[:PER_PAGE],
-                        backend.search(marks_query, queryset),
-                    )
-                    for queryset in querysets
-                ]
-                ranked, marks = backend.pks_together(slices, marked)
-                self.early_marks = dict(zip(("page", facets.DOCUMENT), marks, strict=True))
-                return ranked
-            pages = _safely(backend, lambda: ranked_pks(backend, query, self.pages()))
-            documents = _safely(backend, lambda: ranked_pks(backend, query, self.documents()))
-            return pages, documents
+                return self._ranked_together(backend, tries)
+            found = []
+            for attempt in tries:
+                pages, documents = (
+                    _safely(backend, partial(ranked_pks, backend, attempt.query, queryset))
+                    for queryset in (self.pages(), self.documents())
+                )
+                found.append((pages, documents))
+                if pages or documents:
+                    break
+            return found
 
         return self.backends.call(action)
+
+    def _ranked_together(self, backend, tries):
+        querysets = (self.pages(), self.documents())
+        slices, marked, sizes = [], [], []
+        for attempt in tries:
+            slices += [
+                backend.search(attempt.query, queryset, operator=None)[:WINDOW]
+                for queryset in querysets
+            ]
+            these = []
+            if attempt.marks_query is not None:
+                these = [
+                    (
+                        backend.search(attempt.query, queryset, operator=None)[:PER_PAGE],
+                        backend.search(attempt.marks_query, queryset),
+                    )
+                    for queryset in (*querysets, *self._hinted_pages(*attempt.hinted))
+                ]
+            marked += these
+            sizes.append(len(these))
+        ranked, marks = backend.pks_together(slices, marked)
+        for number, size in enumerate(sizes):
+            if size:
+                pages, documents, *hinted_pages = marks[:size]
+                for more in hinted_pages:
+                    pages = more | pages
+                self.early_marks[number] = {"page": pages, facets.DOCUMENT: documents}
+            marks = marks[size:]
+        return [(ranked[2 * number], ranked[2 * number + 1]) for number in range(len(tries))]
+
+    def _hinted_pages(self, types, kinds):
+        """Querysets of the pages of each type and event kind the query names. Only their
+        highlights are read, for hits of the search's own (public) pages: no restriction is
+        read here."""
+        live = {"live": True, "locale": self.locale}
+        if kinds:
+            yield EventPage.objects.filter(kind__in=kinds, **live)
+        for key in types:
+            model = facets.page_type(key)
+            if model is not None and not (kinds and model is EventPage):
+                yield model.objects.filter(**live)
+
+    def hints(self, effective):
+        """(types, kinds): the result types and the event kinds the query names, which the
+        page puts first. A query that is only a settlement's name («Никольском») names the
+        cooperation and the settlements of that name."""
+        if self.engine_only:
+            return [], []
+        kinds = effective.kind_hints()
+        types = effective.type_hints() + (["eventpage"] if kinds else [])
+        if spelling.names_only(effective.content_stems(), self.locale, known=self.vocabulary):
+            types += [key for key in ("cooperationpage", "settlementpage") if key not in types]
+        return types, kinds
 
     def find(self, parsed):
         """(mode, hits, the query that found them) for the first mode that finds anything.
 
         Modes: exact (every word), corrected (every word, with the words the hub does not
         know replaced by its nearest words), fuzzy (the engine's typo tolerance), any (any
-        of the words).
+        of the words). A query with a word the hub does not know will likely need the typo
+        modes: an engine is then asked exact, corrected and fuzzy in one request, and the
+        first that found anything is taken, as if they had been asked one by one.
         """
-        for mode in MODES:
-            effective = parsed
-            if mode == "corrected" and self.engine_only:
+        groups = [[mode] for mode in MODES]
+        if self._batches() and spelling.unknown(parsed.all_words, known=self.vocabulary):
+            groups = [["exact", "corrected", "fuzzy"], ["any"]]
+        for group in groups:
+            tries = [attempt for mode in group if (attempt := self._try(parsed, mode))]
+            if not tries:
                 continue
-            if mode == "corrected":
-                suggestion = self.spelling_suggestion(parsed.all_words)
-                if not suggestion:
-                    continue
-                effective = parse_query(suggestion)
-            query = effective.engine_query("exact" if mode == "corrected" else mode)
-            if query is None:
-                continue
-            if mode == "any" and len(parsed.content_words()) + len(parsed.phrases) < 2:
-                continue
-            marks_query = None if self.engine_only else highlight_query(effective, mode)
-            pages, documents = self._ranked(query, marks_query)
-            self.capped = any(
-                len(found) >= WINDOW or getattr(found, "more", False)
-                for found in (pages, documents)
-            )
-            if pages or documents:
-                return mode, self._fuse(pages, documents), effective
+            for attempt, (pages, documents), marks in zip(
+                tries, self._ranked(tries), self.early_marks, strict=False
+            ):
+                self.capped = any(
+                    len(found) >= WINDOW or getattr(found, "more", False)
+                    for found in (pages, documents)
+                )
+                if pages or documents:
+                    self.early_marks = marks
+                    return attempt.mode, self._fuse(pages, documents), attempt.effective
+        self.early_marks = {}
         return "", [], parsed
+
+    def _batches(self):
+        """True when the engine can take several rankings in one request."""
+        return not self.backends.degraded and hasattr(self.backends.primary, "pks_together")
+
+    def _try(self, parsed, mode):
+        """The Try of a mode, or None when the mode does not apply to the query."""
+        effective = parsed
+        if mode == "corrected":
+            if self.engine_only:
+                return None
+            suggestion = self.spelling_suggestion(parsed.all_words)
+            if not suggestion:
+                return None
+            effective = parse_query(suggestion)
+        if mode == "any" and len(parsed.content_words()) + len(parsed.phrases) < 2:
+            return None
+        query = effective.engine_query("exact" if mode == "corrected" else mode)
+        if query is None:
+            return None
+        marks_query, hinted = None, ((), ())
+        # Typo matches are marked by the hub's highlighter (see _engine_highlights).
+        if not self.engine_only and mode != "fuzzy":
+            marks_query, hinted = highlight_query(effective), self.hints(effective)
+        return Try(mode, effective, query, marks_query, hinted)
 
     @staticmethod
     def _fuse(pages, documents):
@@ -269,16 +353,10 @@ class HubSearch:
         settlements of that name first.
         """
         mode, hits, effective = self.find(parsed)
-        if self.engine_only:
-            self.labels = facets.describe(hits, self.locale)
-            return mode, hits, effective, []
-        kinds = effective.kind_hints()
+        hints, kinds = self.hints(effective)
         if kinds and effective.only_names_kinds():
             hits = self._with_kind_events(hits, kinds)
         self.labels = facets.describe(hits, self.locale)
-        hints = effective.type_hints() + (["eventpage"] if kinds else [])
-        if spelling.names_only(effective.content_stems(), self.locale, known=self.vocabulary):
-            hints += [key for key in ("cooperationpage", "settlementpage") if key not in hints]
         if hints:
             hits = _hinted_first(hits, hints, kinds)
         return mode, hits, effective, hints
@@ -360,11 +438,16 @@ class HubSearch:
             hit.snippet_html = snippet or plain_summary(texts)
 
     def _engine_highlights(self, parsed, mode, page_pks, document_pks):
-        """{(kind, pk): {field: html}} from an engine that highlights, else empty."""
+        """{(kind, pk): {field: html}} from an engine that highlights, else empty.
+
+        Typo matches (fuzzy mode) are marked by the hub's highlighter, as on the database
+        tiers: an engine rewrites a fuzzy highlight query for every highlighted field, which
+        costs about 300 ms for ten hits at 30,000 pages.
+        """
         engine = self.backends.primary
-        if self.backends.degraded or getattr(engine, "is_database", True):
+        if self.backends.degraded or getattr(engine, "is_database", True) or mode == "fuzzy":
             return {}
-        query = highlight_query(parsed, mode)
+        query = highlight_query(parsed)
         if query is None or not hasattr(engine, "highlights_together"):
             return {}
         # The ranking request marked the best hits of each kind; the rest are asked now.

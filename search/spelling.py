@@ -72,10 +72,11 @@ def _name_stems(locale):
     return frozenset(stem(word) for name in names for word in words(name))
 
 
-# The stamp costs a scan of the page table (30 ms at 30,000 pages): this process reads it at
-# most every STAMP_SECONDS, and at once after any page or document it saves or deletes.
-# Another process sees a change within STAMP_SECONDS.
-STAMP_SECONDS = 5
+# The stamp costs a scan of the page table (35 ms on SQLite, 20 ms on PostgreSQL at 30,000
+# pages): this process reads it at most once a minute, and at once after any page or document
+# it saves or deletes. Another process sees a change within the minute; the vocabulary serves
+# only spelling suggestions and the settlement-name hint, which can wait that long.
+STAMP_SECONDS = 60
 _stamps = {}
 
 
@@ -115,6 +116,16 @@ def names_only(stems, locale, known=None):
     return set(stems) <= (known or vocabulary(locale))[2]
 
 
+def _is_known(folded, counter, stems):
+    return len(folded) < MIN_WORD_LENGTH or folded in counter or stem(folded) in stems
+
+
+def unknown(query_words, locale=None, known=None):
+    """True when a word of the query is not one of the hub's words (suggest() would change it)."""
+    counter, stems, _names = known or vocabulary(locale)
+    return any(not _is_known(fold(word), counter, stems) for word in query_words)
+
+
 def suggest(query_words, locale, known=None):
     """The query with its unknown words replaced by the nearest known ones, or None."""
     counter, stems, _names = known or vocabulary(locale)
@@ -122,7 +133,7 @@ def suggest(query_words, locale, known=None):
     out = []
     for word in query_words:
         folded = fold(word)
-        if len(folded) < MIN_WORD_LENGTH or folded in counter or stem(folded) in stems:
+        if _is_known(folded, counter, stems):
             out.append(word)
             continue
         limit = fuzziness(folded)

@@ -8,7 +8,9 @@ from wagtail.contrib.search_promotions.models import Query, SearchPromotion
 from wagtail.models import Locale, Page
 
 from partnerships.factories import (
+    EventFactory,
     LibraryFactory,
+    PublicationFactory,
 )
 from partnerships.models import EventPage, LibraryPage
 from search.query import parse_query
@@ -153,6 +155,71 @@ def test_an_engine_ranks_and_marks_the_first_page_in_one_request(
     assert clubs
     assert all("<mark>Библиотека" in hit.title_html for hit in clubs)
     assert sent == ["_msearch", "_msearch"]
+
+
+def _engine_requests(monkeypatch):
+    """The endpoints the engine is asked from now on (its last path segment each)."""
+    from search.service import backend as search_backend
+
+    engine = search_backend("default")
+    sent = []
+    perform = engine.es.transport.perform_request
+
+    def counted(method, url, *args, **kwargs):
+        sent.append(url.rsplit("/", 1)[-1])
+        return perform(method, url, *args, **kwargs)
+
+    monkeypatch.setattr(engine.es.transport, "perform_request", counted)
+    return sent
+
+
+def test_a_word_the_hub_does_not_know_asks_the_typo_modes_in_one_request(
+    client, tier, content, monkeypatch
+):
+    """Exact, corrected and fuzzy go to an engine together; the first that found anything
+    is shown, as when they are asked one by one (the database tiers)."""
+    tier.refresh()
+    sent = _engine_requests(monkeypatch) if tier.is_engine else []
+    response = tier.search(client, "библиатека")
+    assert {NIKOLSKAYA, FILIAL} <= set(titles(response))
+    assert outcome(response).mode == "corrected"
+    assert outcome(response).corrected == "библиотека"
+    if tier.is_engine:
+        assert sent == ["_msearch"]
+    sent.clear()
+    response = tier.search(client, "фальклорные")
+    assert outcome(response).mode == ""
+    if tier.is_engine:
+        assert sent == ["_msearch"]
+
+
+def test_the_events_of_a_kind_come_first_marked_by_the_ranking_request(
+    client, tier, content, monkeypatch
+):
+    """«семинары» puts seminars first, though a dozen publications outrank them: an engine
+    marks the best of that kind in the ranking request, so the page needs no second one."""
+    for number in range(12):
+        PublicationFactory(
+            parent=content["cooperation"],
+            title=f"Семинары библиотекарей: сборник № {number + 1}",
+            year=2023,
+        )
+    quiet = EventFactory(
+        parent=content["cooperation"],
+        title="Встреча хранителей фондов",
+        kind="seminar",
+        intro="Семинар для библиотекарей района.",
+    )
+    tier.refresh()
+    sent = _engine_requests(monkeypatch) if tier.is_engine else []
+    response = tier.search(client, "семинары")
+    first = hits(response)[:2]
+    assert {hit.pk for hit in first} == {content["events"][2].pk, quiet.pk}
+    by_pk = {hit.pk: hit for hit in first}
+    assert "<mark>Семинар</mark>" in by_pk[quiet.pk].snippet_html
+    assert "<mark>Семинар</mark>" in by_pk[content["events"][2].pk].title_html
+    if tier.is_engine:
+        assert sent == ["_msearch"]
 
 
 # --- facets, sorting, pages --------------------------------------------------------------------

@@ -203,3 +203,45 @@ def test_typo_and_facet_filters_stay_under_the_limit(hub, promoted, measure):
     add_content(FEW, MANY - FEW)
     _large_response, large = measure("краеведенее")
     assert_same_cost(small, large)
+
+
+def test_a_query_searched_first_today_is_counted_and_stays_under_the_limit(hub, client):
+    """The first search of a query today inserts the query and its day's row (the editors'
+    «popular searches»); later ones add to that row in one statement."""
+    from wagtail.contrib.search_promotions.models import QueryDailyHits
+
+    add_content(0, FEW)
+    client.get("/search/", {"query": "каталог"})  # warms the cached vocabulary and root paths
+    # Counted at once: the next request empties the connection's query log.
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get("/search/", {"query": "Ёлка  в Никольском"}).status_code == 200
+    first = [query["sql"] for query in captured.captured_queries]
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get("/search/", {"query": "елка в никольском"}).status_code == 200
+    again = [query["sql"] for query in captured.captured_queries]
+    client.get("/search/", {"query": "ёлка в никольском", "page": "2"})  # later pages: no count
+    client.get("/search/", {"query": "и в на"})  # stop words only: nothing worth counting
+
+    # Counted folded: «Ёлка», «ёлка» and «елка» are one query.
+    hits = QueryDailyHits.objects.filter(query__query_string="елка в никольском")
+    assert [(row.date, row.hits) for row in hits] == [(timezone.now().date(), 2)]
+    assert not Query.objects.filter(query_string="и в на").exists()
+    assert len(first) <= MAX_QUERIES
+
+    def writes(statements):
+        return [sql for sql in statements if sql.startswith(("INSERT", "UPDATE"))]
+
+    assert len(writes(first)) == 3
+    assert len(writes(again)) == 1
+
+
+def test_a_query_counted_on_another_day_gets_a_row_of_its_own(hub, client):
+    from wagtail.contrib.search_promotions.models import QueryDailyHits
+
+    query = Query.get("каталог")
+    yesterday = timezone.now().date() - timedelta(days=1)
+    QueryDailyHits.objects.create(query=query, date=yesterday, hits=5)
+    client.get("/search/", {"query": "Каталог"})
+    rows = dict(QueryDailyHits.objects.filter(query=query).values_list("date", "hits"))
+    assert rows == {yesterday: 5, timezone.now().date(): 1}
+    assert Query.objects.filter(query_string="каталог").count() == 1

@@ -7,6 +7,7 @@ set, otherwise its own SQLite file under bench/results/ (one per scale).
 """
 
 import argparse
+import gc
 import json
 import os
 import shutil
@@ -529,6 +530,10 @@ def main(argv=None):
     plan = m.build_plan(args.requests, args.seed)
     if types - set(plan):
         sys.exit(f"Unknown page types {sorted(types - set(plan))}; known: {', '.join(plan)}")
+    # What the generation left is collected, and the rest frozen, as the site's WSGI module
+    # freezes a server process's objects once it has loaded the site.
+    gc.collect()
+    gc.freeze()
     log(f"\nMeasuring {args.requests} requests per page type after {args.warmups} warm-ups:")
     results, runner = m.measure(plan, warmups=args.warmups, types=types, log=log)
     scaling = m.measure_scaling(runner, m.scaling_plan()) if not types else []

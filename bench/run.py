@@ -10,6 +10,7 @@ import argparse
 import gc
 import json
 import os
+import platform
 import shutil
 import sys
 import time
@@ -128,6 +129,24 @@ def configure(args):
 
 def log(message=""):
     print(message, flush=True)
+
+
+def processor():
+    """The CPU's model (name, family and model numbers): figures of two runs compare only on
+    the same kind of machine, and a virtual machine may land on another host from one day to
+    the next."""
+    fields = {}
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as cpuinfo:
+            for line in cpuinfo:
+                name, _colon, value = line.partition(":")
+                fields.setdefault(name.strip(), value.strip())
+    except OSError:
+        pass
+    name = fields.get("model name") or platform.processor() or platform.machine() or "unknown"
+    if fields.get("cpu family") and fields.get("model"):
+        name += f" (family {fields['cpu family']}, model {fields['model']})"
+    return name
 
 
 def load():
@@ -505,8 +524,10 @@ def main(argv=None):
 
     log(f"Database: {describe_database()}")
     log(f"Settings: bench.settings (DEBUG={settings.DEBUG}), scale {args.scale:g}")
-    log(f"Machine: {os.cpu_count()} CPUs, {load()}")
+    machine = f"{os.cpu_count()} CPUs, {processor()}"
+    log(f"Machine: {machine}, {load()}")
     info = prepare(args)
+    info["machine"] = machine
     info["search_backend"] = settings.WAGTAILSEARCH_BACKENDS["default"]["BACKEND"]
     log(f"Search backend: {info['search_backend']}")
     info["search_index"] = ensure_index(args, info)

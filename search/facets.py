@@ -631,11 +631,25 @@ def count_facets(hits, filters, labels=None):
     return facets
 
 
+def count_types(hits, labels, filters, chosen):
+    """The type facet of a search ranked within the chosen type: the other types counted
+    over `hits`, the best of every type (as count_facets counts them), and the chosen type
+    given `chosen`, the number of its own hits shown."""
+    values = count_facets(hits, filters, labels)["type"]
+    for value in values:
+        if value.selected:
+            value.count = chosen
+    values.sort(key=lambda item: (-item.count, item.label))
+    return values
+
+
 def kind_event_pks(kinds, pages, limit=None):
     """Events of the given kinds among the pages (the search's live, public pages in its
-    locale), newest first: for a query that is only a kind's name."""
+    locale, or its events when it searches events only), newest first: for a query that is
+    only a kind's name."""
+    event = "" if issubclass(pages.model, EventPage) else "eventpage__"
     return list(
-        pages.filter(eventpage__kind__in=kinds)
-        .order_by("-eventpage__starts_at", "-pk")
+        pages.filter(**{f"{event}kind__in": kinds})
+        .order_by(f"-{event}starts_at", "-pk")
         .values_list("pk", flat=True)[:limit]
     )

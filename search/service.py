@@ -165,6 +165,10 @@ class HubSearch:
         # The engine's marks of the first page's likely hits, from the ranking request.
         self.early_marks = {}
         self._suggestions = {}
+        # A result type key («eventpage», «document»): rank only pages of that type, or only
+        # documents (the type facet's choice, see run()).
+        self.scope = None
+        self._scoped = {}
 
     # ------------------------------------------------------------ querysets
 
@@ -174,7 +178,16 @@ class HubSearch:
         return Page.objects.live().public().filter(locale=self.locale)
 
     def pages(self):
-        return self._pages.all()
+        """The pages to rank, None when the scope is documents."""
+        if self.scope is None:
+            return self._pages.all()
+        model = facets.page_type(self.scope)
+        if model is None:
+            return None
+        if model not in self._scoped:
+            # Of the type's own model: every tier then reads that type's index entries only.
+            self._scoped[model] = model.objects.live().public().filter(locale=self.locale)
+        return self._scoped[model].all()
 
     @cached_property
     def vocabulary(self):
@@ -196,6 +209,9 @@ class HubSearch:
         return facets.public_documents()
 
     def documents(self):
+        """The documents to rank, None when the scope is a page type."""
+        if self.scope not in (None, facets.DOCUMENT):
+            return None
         return self._documents.all()
 
     # ------------------------------------------------------------ ranking
@@ -216,6 +232,8 @@ class HubSearch:
             for attempt in tries:
                 pages, documents = (
                     _safely(backend, partial(ranked_pks, backend, attempt.query, queryset))
+                    if queryset is not None
+                    else []
                     for queryset in (self.pages(), self.documents())
                 )
                 found.append((pages, documents))
@@ -226,39 +244,61 @@ class HubSearch:
         return self.backends.call(action)
 
     def _ranked_together(self, backend, tries):
-        querysets = (self.pages(), self.documents())
-        slices, marked, sizes = [], [], []
+        # A kind the scope leaves out is not asked for: it ranks nothing, and marks nothing.
+        querysets = [
+            (kind, queryset)
+            for kind, queryset in (("page", self.pages()), (facets.DOCUMENT, self.documents()))
+            if queryset is not None
+        ]
+        slices, marked, marked_kinds = [], [], []
         for attempt in tries:
             slices += [
                 backend.search(attempt.query, queryset, operator=None)[:WINDOW]
-                for queryset in querysets
+                for _kind, queryset in querysets
             ]
             these = []
             if attempt.marks_query is not None:
+                hinted = [("page", queryset) for queryset in self._hinted_pages(*attempt.hinted)]
                 these = [
                     (
+                        kind,
                         backend.search(attempt.query, queryset, operator=None)[:PER_PAGE],
                         backend.search(attempt.marks_query, queryset),
                     )
-                    for queryset in (*querysets, *self._hinted_pages(*attempt.hinted))
+                    for kind, queryset in (*querysets, *hinted)
                 ]
-            marked += these
-            sizes.append(len(these))
+            marked += [(ranking, marks) for _kind, ranking, marks in these]
+            marked_kinds.append([kind for kind, _ranking, _marks in these])
         ranked, marks = backend.pks_together(slices, marked)
-        for number, size in enumerate(sizes):
-            if size:
-                pages, documents, *hinted_pages = marks[:size]
-                for more in hinted_pages:
-                    pages = more | pages
-                self.early_marks[number] = {"page": pages, facets.DOCUMENT: documents}
-            marks = marks[size:]
-        return [(ranked[2 * number], ranked[2 * number + 1]) for number in range(len(tries))]
+        for number, kinds in enumerate(marked_kinds):
+            if kinds:
+                early = {"page": {}, facets.DOCUMENT: {}}
+                # The hinted types' marks come after the pages' own, which win.
+                for kind, found in zip(kinds, marks, strict=False):
+                    early[kind] = found | early[kind]
+                self.early_marks[number] = early
+            marks = marks[len(kinds) :]
+        width = len(querysets)
+        found = []
+        for number in range(len(tries)):
+            rankings = dict(
+                zip(
+                    (kind for kind, _queryset in querysets),
+                    ranked[width * number : width * (number + 1)],
+                    strict=True,
+                )
+            )
+            found.append((rankings.get("page", []), rankings.get(facets.DOCUMENT, [])))
+        return found
 
     def _hinted_pages(self, types, kinds):
         """Querysets of the pages of each type and event kind the query names. Only their
         highlights are read, for hits of the search's own (public) pages: no restriction is
         read here."""
         live = {"live": True, "locale": self.locale}
+        if self.scope is not None:
+            # A search within one type shows that type only: its own marks are enough.
+            return
         if kinds:
             yield EventPage.objects.filter(kind__in=kinds, **live)
         for key in types:
@@ -354,7 +394,7 @@ class HubSearch:
         """
         mode, hits, effective = self.find(parsed)
         hints, kinds = self.hints(effective)
-        if kinds and effective.only_names_kinds():
+        if kinds and effective.only_names_kinds() and self.scope in (None, "eventpage"):
             hits = self._with_kind_events(hits, kinds)
         self.labels = facets.describe(hits, self.locale)
         if hints:
@@ -367,16 +407,26 @@ class HubSearch:
         if not parsed:
             return outcome
         mode, hits, effective, outcome.hinted_types = self.rank(parsed)
+        filters = params.filters
+        outcome.unfiltered_total = len(hits)
+        every_type = None
+        if filters.get("type") and self.capped:
+            # The best WINDOW hits of every type hold only some of the chosen type's: that
+            # type is ranked on its own, and the type facet still counts the best of every
+            # type, so that the other types can be chosen instead.
+            every_type = (hits, self.labels)
+            self.scope = filters["type"]
+            mode, hits, effective, outcome.hinted_types = self.rank(parsed)
         outcome.mode = mode
         if effective is not parsed:
             outcome.corrected = effective.text
         outcome.degraded = self.backends.degraded
         outcome.capped = self.capped
 
-        filters = params.filters
-        outcome.unfiltered_total = len(hits)
         outcome.facets = facets.count_facets(hits, filters, self.labels)
         shown = [hit for hit in hits if hit.matches(filters)]
+        if every_type is not None:
+            outcome.facets["type"] = facets.count_types(*every_type, filters, chosen=len(shown))
         if params.sort == "date":
             shown.sort(key=lambda hit: (hit.date is not None, hit.date), reverse=True)
         outcome.hits = shown

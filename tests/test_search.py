@@ -430,3 +430,23 @@ def test_a_count_beyond_the_window_says_so(client, tier, content, monkeypatch):
     assert outcome(response).capped
     assert outcome(response).total <= 4
     assert "найдено больше" in response.content.decode()
+
+
+def test_a_chosen_type_is_ranked_on_its_own_beyond_the_window(client, tier, content, monkeypatch):
+    from search import service
+
+    # The best two hits of every type are the settlements and the cooperation named
+    # «Никольское»; the event only mentions the Никольские villages in its introduction.
+    monkeypatch.setattr(service, "WINDOW", 2)
+    everything = tier.search(client, "Никольское")
+    assert outcome(everything).capped
+    assert "eventpage" not in {hit.type for hit in outcome(everything).hits}
+
+    response = tier.search(client, "Никольское", type="eventpage")
+    assert titles(response) == [YOLKA]
+    assert not outcome(response).capped
+    types = {value.value: value for value in outcome(response).facets["type"]}
+    assert types["eventpage"].selected
+    assert types["eventpage"].count == 1
+    # The other types are still counted, over the best hits of every type, to be chosen.
+    assert set(types) - {"eventpage"}

@@ -450,3 +450,16 @@ def test_a_chosen_type_is_ranked_on_its_own_beyond_the_window(client, tier, cont
     assert types["eventpage"].count == 1
     # The other types are still counted, over the best hits of every type, to be chosen.
     assert set(types) - {"eventpage"}
+
+
+def test_a_kind_searched_within_events_lists_the_events_of_that_kind(
+    client, tier, content, monkeypatch
+):
+    from search import service
+
+    # One hit fills the window: the events are then ranked on their own, and a query that
+    # only names a kind lists that kind's events from the events' own table.
+    monkeypatch.setattr(service, "WINDOW", 1)
+    response = tier.search(client, "семинары", type="eventpage")
+    assert response.status_code == 200
+    assert titles(response) == ["Семинар «Краеведческий фонд»"]

@@ -574,7 +574,8 @@ def _derive_document_facts(documents, locale, labels):
 class FacetValue:
     value: object
     label: str
-    count: int
+    # None: not counted (a type beyond the best hits, see add_uncounted_types).
+    count: int | None
     selected: bool = False
 
 
@@ -641,6 +642,18 @@ def count_types(hits, labels, filters, chosen):
             value.count = chosen
     values.sort(key=lambda item: (-item.count, item.label))
     return values
+
+
+def add_uncounted_types(values):
+    """The types the best hits have none of, added to the type facet without a count: a
+    search with more hits than it counts may find them when the type is chosen (run()
+    then ranks that type on its own)."""
+    shown = {value.value for value in values}
+    values += [
+        FacetValue(key, str(label), None)
+        for key, label in type_labels().items()
+        if key not in shown
+    ]
 
 
 def kind_event_pks(kinds, pages, limit=None):

@@ -77,6 +77,8 @@ class Outcome:
     promotions: list = field(default_factory=list)
     hinted_types: list = field(default_factory=list)
     unfiltered_total: int = 0
+    # More hits than WINDOW without the filters: unfiltered_total is a lower bound.
+    unfiltered_capped: bool = False
     corrected: str = ""
     # More hits than WINDOW: counts and facets cover the best-ranked WINDOW only.
     capped: bool = False
@@ -410,6 +412,8 @@ class HubSearch:
         filters = params.filters
         outcome.unfiltered_total = len(hits)
         every_type = None
+        # Beyond the best WINDOW hits, any type may have more: each can be chosen.
+        beyond_window = outcome.unfiltered_capped = self.capped
         if filters.get("type") and self.capped:
             # The best WINDOW hits of every type hold only some of the chosen type's: that
             # type is ranked on its own, and the type facet still counts the best of every
@@ -427,6 +431,8 @@ class HubSearch:
         shown = [hit for hit in hits if hit.matches(filters)]
         if every_type is not None:
             outcome.facets["type"] = facets.count_types(*every_type, filters, chosen=len(shown))
+        if beyond_window:
+            facets.add_uncounted_types(outcome.facets["type"])
         if params.sort == "date":
             shown.sort(key=lambda hit: (hit.date is not None, hit.date), reverse=True)
         outcome.hits = shown

@@ -233,6 +233,8 @@ def test_facets_count_types_regions_cooperations_years(client, tier, content, ku
     response = tier.search(client, "библиотека")
     types = facet(response, "type")
     assert types["библиотеки-партнёры"] == 3
+    # Every hit counted: no type is offered without a count.
+    assert None not in types.values()
     regions = facet(response, "region")
     assert regions[kursk.name] >= 2
     assert regions[belgorod.name] >= 1
@@ -441,6 +443,10 @@ def test_a_chosen_type_is_ranked_on_its_own_beyond_the_window(client, tier, cont
     everything = tier.search(client, "Никольское")
     assert outcome(everything).capped
     assert "eventpage" not in {hit.type for hit in outcome(everything).hits}
+    # The reader can still choose the events: listed without a count, beyond the best two.
+    offered = {value.value: value.count for value in outcome(everything).facets["type"]}
+    assert offered["eventpage"] is None
+    assert all(offered[hit.type] for hit in outcome(everything).hits)
 
     response = tier.search(client, "Никольское", type="eventpage")
     assert titles(response) == [YOLKA]
@@ -463,3 +469,15 @@ def test_a_kind_searched_within_events_lists_the_events_of_that_kind(
     response = tier.search(client, "семинары", type="eventpage")
     assert response.status_code == 200
     assert titles(response) == ["Семинар «Краеведческий фонд»"]
+
+
+def test_nothing_of_a_chosen_type_beyond_the_window_says_there_are_more(
+    client, tier, content, monkeypatch
+):
+    from search import service
+
+    monkeypatch.setattr(service, "WINDOW", 2)
+    response = tier.search(client, "Никольское", type="workplanpage")
+    assert titles(response) == []
+    assert outcome(response).unfiltered_capped
+    assert "найдено больше 2 результатов" in response.content.decode()

@@ -201,7 +201,27 @@ def build_plan(n, seed):
     plan["search suggest"] = cycle(
         [f"/search/suggest/?q={quote(prefix)}" for prefix in suggest_prefixes()], n
     )
+    plan["search filtered"] = cycle(filtered_search_urls(some_coops, years), n)
     return plan
+
+
+def filtered_search_urls(cooperations, years):
+    """The search page with a facet chosen, over the first bench queries: a chosen type,
+    region, cooperation or year is ranked on its own (search.service.HubSearch._narrow)."""
+    regions = list(
+        SettlementPage.objects.live()
+        .order_by("region__code")
+        .values_list("region__code", flat=True)
+        .distinct()[:3]
+    )
+    choices = [{"type": "eventpage"}, {"type": "document"}, {"type": "chroniclepage"}]
+    choices += [{"region": code} for code in regions]
+    choices += [{"cooperation": pk} for pk in cooperations[:3]]
+    choices += [{"year": year} for year in years[:2]]
+    return [
+        f"/search/?query={quote(query)}&" + "&".join(f"{k}={v}" for k, v in choice.items())
+        for query, choice in zip(SEARCH_QUERIES, cycle(choices, len(SEARCH_QUERIES)), strict=True)
+    ]
 
 
 def suggest_prefixes():

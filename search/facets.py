@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.db import DatabaseError, connection, transaction
-from django.db.models import CharField, F, OuterRef, Q, Subquery, TextField, Value
+from django.db.models import CharField, Exists, F, OuterRef, Q, Subquery, TextField, Value
 from django.db.models.functions import Cast
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
@@ -632,16 +632,61 @@ def count_facets(hits, filters, labels=None):
     return facets
 
 
-def count_types(hits, labels, filters, chosen):
-    """The type facet of a search ranked within the chosen type: the other types counted
-    over `hits`, the best of every type (as count_facets counts them), and the chosen type
-    given `chosen`, the number of its own hits shown."""
-    values = count_facets(hits, filters, labels)["type"]
-    for value in values:
-        if value.selected:
-            value.count = chosen
-    values.sort(key=lambda item: (-item.count, item.label))
-    return values
+def count_chosen(hits, labels, filters, chosen):
+    """The selected facets of a search ranked within its filters (run()): each counted over
+    `hits`, the best of the whole search, as count_facets counts them (the hits that pass the
+    other filters), so that another value can be chosen instead; the selected value given
+    `chosen`, the number of hits shown."""
+    counted = count_facets(hits, filters, labels)
+    found = {}
+    for name in filters:
+        values = counted[name]
+        for value in values:
+            if value.selected:
+                value.count = chosen
+        if name != "year":
+            values.sort(key=lambda item: (-item.count, item.label))
+        found[name] = values
+    return found
+
+
+# A search narrowed by region, cooperation or year ranks the pages whose kept facts say so;
+# the facts dropped since are derived first, unless more than this many pages lack them (a
+# renamed region drops every row): the search then narrows its best hits only.
+MISSING_FACTS_LIMIT = 1000
+
+
+def narrowed_pages(filters, locale):
+    """The pages whose facts match the region, cooperation and year filters, as a queryset
+    of the kept facts' page ids and a list of the ids of pages whose facts were derived
+    now; None when too many live pages of the locale lack kept facts to tell."""
+    condition = Q()
+    for name, field_name in (("region", "regions"), ("cooperation", "cooperations")):
+        if (key := filters.get(name)) is not None:
+            # A line of the packed facts, "key<TAB>name" (_pack).
+            condition &= Q(**{f"{field_name}__startswith": f"{key}\t"}) | Q(
+                **{f"{field_name}__contains": f"\n{key}\t"}
+            )
+    if (year := filters.get("year")) is not None:
+        condition &= Q(year=year)
+    live = Page.objects.live().filter(locale=locale, depth__gt=1).order_by()
+    limit = MISSING_FACTS_LIMIT
+    missing = list(
+        live.filter(~Exists(PageFacts.objects.filter(page=OuterRef("pk")))).values_list(
+            "pk", flat=True
+        )[: limit + 1]
+    )
+    if len(missing) > limit:
+        return None
+    derived = []
+    if missing:
+        pages = {pk: Hit("page", pk) for pk in missing}
+        labels = {"region": {}, "cooperation": {}}
+        _derive_page_facts(pages, locale, labels, timezone.get_current_timezone())
+        keep_facts(pages.values(), labels)
+        # Whether or not they could be kept (a busy database), they count now.
+        derived = [pk for pk, hit in pages.items() if hit.model and hit.matches(filters, "type")]
+    return PageFacts.objects.filter(condition).values_list("page_id", flat=True), derived
 
 
 def add_uncounted_types(values):

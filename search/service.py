@@ -16,13 +16,13 @@ from functools import partial
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db import NotSupportedError, connection
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.safestring import mark_safe
 from modelsearch.backends import get_search_backend
 from modelsearch.index import SearchField
-from modelsearch.utils import normalise_query_string
+from modelsearch.utils import get_descendants_content_types_pks, normalise_query_string
 from wagtail.contrib.search_promotions.models import Query, QueryDailyHits, SearchPromotion
 from wagtail.documents import get_document_model
 from wagtail.models import Locale, Page
@@ -42,6 +42,8 @@ MODES = ("exact", "corrected", "fuzzy", "any")
 RRF_K = 10
 DOCUMENT_WEIGHT = 0.8
 SUGGESTIONS = 8
+# The most page ids a search narrowed by its facets sends an engine (see HubSearch._narrow).
+ENGINE_IDS = 50_000
 
 
 class EngineUnavailable(Exception):
@@ -171,6 +173,11 @@ class HubSearch:
         # documents (the type facet's choice, see run()).
         self.scope = None
         self._scoped = {}
+        # The pages the region, cooperation and year chosen allow (_narrow()): the kept facts'
+        # page ids as a queryset, the ids derived now, and all of them as a list for an
+        # engine; and whether the documents, which have no region or year, are left out.
+        self.narrowed = None
+        self.without_documents = False
 
     # ------------------------------------------------------------ querysets
 
@@ -182,14 +189,29 @@ class HubSearch:
     def pages(self):
         """The pages to rank, None when the scope is documents."""
         if self.scope is None:
-            return self._pages.all()
-        model = facets.page_type(self.scope)
-        if model is None:
-            return None
-        if model not in self._scoped:
-            # Of the type's own model: every tier then reads that type's index entries only.
-            self._scoped[model] = model.objects.live().public().filter(locale=self.locale)
-        return self._scoped[model].all()
+            pages = self._pages.all()
+        else:
+            model = facets.page_type(self.scope)
+            if model is None:
+                return None
+            if self.narrowed is not None and self._batches():
+                # An engine leaves out a filter on a page type's own primary key (its pointer
+                # to the page row): the pages are filtered by type instead.
+                pages = self._pages.filter(
+                    content_type__in=get_descendants_content_types_pks(model)
+                )
+            else:
+                if model not in self._scoped:
+                    # Of the type's own model: a tier then reads that type's entries only.
+                    self._scoped[model] = model.objects.live().public().filter(locale=self.locale)
+                pages = self._scoped[model].all()
+        if self.narrowed is None:
+            return pages
+        kept, derived, ids = self.narrowed
+        if self._batches():
+            # An engine takes the ids themselves, read once for every ranking.
+            return pages.filter(pk__in=ids)
+        return pages.filter(Q(pk__in=kept) | Q(pk__in=derived))
 
     @cached_property
     def vocabulary(self):
@@ -212,7 +234,7 @@ class HubSearch:
 
     def documents(self):
         """The documents to rank, None when the scope is a page type."""
-        if self.scope not in (None, facets.DOCUMENT):
+        if self.scope not in (None, facets.DOCUMENT) or self.without_documents:
             return None
         return self._documents.all()
 
@@ -320,8 +342,9 @@ class HubSearch:
             types += [key for key in ("cooperationpage", "settlementpage") if key not in types]
         return types, kinds
 
-    def find(self, parsed):
-        """(mode, hits, the query that found them) for the first mode that finds anything.
+    def find(self, parsed, modes=MODES):
+        """(mode, hits, the query that found them) for the first of the modes that finds
+        anything.
 
         Modes: exact (every word), corrected (every word, with the words the hub does not
         know replaced by its nearest words), fuzzy (the engine's typo tolerance), any (any
@@ -329,8 +352,12 @@ class HubSearch:
         modes: an engine is then asked exact, corrected and fuzzy in one request, and the
         first that found anything is taken, as if they had been asked one by one.
         """
-        groups = [[mode] for mode in MODES]
-        if self._batches() and spelling.unknown(parsed.all_words, known=self.vocabulary):
+        groups = [[mode] for mode in modes]
+        if (
+            modes == MODES
+            and self._batches()
+            and spelling.unknown(parsed.all_words, known=self.vocabulary)
+        ):
             groups = [["exact", "corrected", "fuzzy"], ["any"]]
         for group in groups:
             tries = [attempt for mode in group if (attempt := self._try(parsed, mode))]
@@ -386,15 +413,15 @@ class HubSearch:
 
     # ------------------------------------------------------------ the search page
 
-    def rank(self, parsed):
+    def rank(self, parsed, modes=MODES):
         """(mode, hits, the query that found them, hinted types), hits in their final order
-        and described for the facets.
+        and described for the facets (find() tries the modes).
 
         Hints reorder: the types the query names («библиотеки …») come first, and a query
         that is only a settlement's name («Никольском») puts the cooperation and the
         settlements of that name first.
         """
-        mode, hits, effective = self.find(parsed)
+        mode, hits, effective = self.find(parsed, modes)
         hints, kinds = self.hints(effective)
         if kinds and effective.only_names_kinds() and self.scope in (None, "eventpage"):
             hits = self._with_kind_events(hits, kinds)
@@ -411,16 +438,16 @@ class HubSearch:
         mode, hits, effective, outcome.hinted_types = self.rank(parsed)
         filters = params.filters
         outcome.unfiltered_total = len(hits)
-        every_type = None
+        unfiltered = None
         # Beyond the best WINDOW hits, any type may have more: each can be chosen.
         beyond_window = outcome.unfiltered_capped = self.capped
-        if filters.get("type") and self.capped:
-            # The best WINDOW hits of every type hold only some of the chosen type's: that
-            # type is ranked on its own, and the type facet still counts the best of every
-            # type, so that the other types can be chosen instead.
-            every_type = (hits, self.labels)
-            self.scope = filters["type"]
-            mode, hits, effective, outcome.hinted_types = self.rank(parsed)
+        if filters and self.capped and self._narrow(filters):
+            # The best WINDOW hits hold only some of those the filters choose: these are
+            # ranked on their own, and the chosen facets still count the best of the whole
+            # search, so that another value can be chosen instead.
+            unfiltered = (hits, self.labels)
+            # In the mode that found them: the modes before it found nothing at all.
+            mode, hits, effective, outcome.hinted_types = self.rank(parsed, modes=(mode,))
         outcome.mode = mode
         if effective is not parsed:
             outcome.corrected = effective.text
@@ -429,8 +456,13 @@ class HubSearch:
 
         outcome.facets = facets.count_facets(hits, filters, self.labels)
         shown = [hit for hit in hits if hit.matches(filters)]
-        if every_type is not None:
-            outcome.facets["type"] = facets.count_types(*every_type, filters, chosen=len(shown))
+        if unfiltered is not None:
+            hits_of_all, labels_of_all = unfiltered
+            # The names of the chosen values are among the narrowed hits' labels.
+            labels = {name: labels_of_all[name] | self.labels[name] for name in labels_of_all}
+            outcome.facets.update(
+                facets.count_chosen(hits_of_all, labels, filters, chosen=len(shown))
+            )
         if beyond_window:
             facets.add_uncounted_types(outcome.facets["type"])
         if params.sort == "date":
@@ -445,6 +477,25 @@ class HubSearch:
         if params.page == 1 and not filters:
             outcome.promotions = promotions(parsed.text, self.locale)
         return outcome
+
+    def _narrow(self, filters):
+        """Rank within the filters from now on: the chosen type's own pages (or only the
+        documents), and the pages whose kept facts have the chosen region, cooperation and
+        year. False when nothing narrows the ranking: no type chosen, and too many pages
+        without kept facts to narrow by the others (the best hits are then filtered)."""
+        self.scope = filters.get("type")
+        if {"region", "cooperation", "year"} & filters.keys():
+            narrowed = facets.narrowed_pages(filters, self.locale)
+            if narrowed is not None:
+                kept, derived = narrowed
+                ids = [*kept, *derived] if self._batches() else None
+                # An engine refuses a filter of more terms than its max_terms_count (65,536
+                # by default): so many pages are narrowed as the best hits only.
+                if ids is None or len(ids) <= ENGINE_IDS:
+                    self.narrowed = (kept, derived, ids)
+                    # Documents have no region or year.
+                    self.without_documents = bool({"region", "year"} & filters.keys())
+        return self.scope is not None or self.narrowed is not None
 
     def _with_kind_events(self, hits, kinds):
         """A query that only names a kind («семинары») lists every event of that kind."""

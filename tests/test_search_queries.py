@@ -245,3 +245,24 @@ def test_a_query_counted_on_another_day_gets_a_row_of_its_own(hub, client):
     rows = dict(QueryDailyHits.objects.filter(query=query).values_list("date", "hits"))
     assert rows == {yesterday: 5, timezone.now().date(): 1}
     assert Query.objects.filter(query_string="каталог").count() == 1
+
+
+@pytest.mark.parametrize("params", [{"type": "eventpage"}, {"region": 0}, {"cooperation": 0}])
+def test_a_search_ranked_within_its_facets_stays_under_the_limit(
+    hub, promoted, measure, monkeypatch, params
+):
+    """With more results than the facets count, a chosen facet is ranked on its own: a
+    second ranking, the pages the facts allow, and nothing per result."""
+    from partnerships.models import CooperationPage
+    from search import service
+
+    monkeypatch.setattr(service, "WINDOW", 5)
+    add_content(0, MANY)
+    if "region" in params:
+        params = {"region": regions(MANY)[0].code}
+    if "cooperation" in params:
+        params = {"cooperation": CooperationPage.objects.get(settlement_name="Тёзкино-00").pk}
+    response, _sql = measure(WORD, **params)
+    outcome = response.context["outcome"]
+    assert outcome.unfiltered_capped
+    assert outcome.total and all(hit.matches(outcome.params.filters) for hit in outcome.hits)

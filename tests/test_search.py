@@ -483,21 +483,23 @@ def test_nothing_of_a_chosen_type_beyond_the_window_says_there_are_more(
     assert "найдено больше 2 результатов" in response.content.decode()
 
 
-def _outranking_libraries(tier, content):
+@pytest.fixture
+def outranked(tier, content, monkeypatch):
     """Three libraries in Belgorod named just «Библиотека …», which rank first for
-    «библиотека», ahead of the Kursk libraries and the cooperation's members."""
+    «библиотека», ahead of the Kursk libraries and the cooperation's members; and a window
+    of three hits."""
+    from search import service
+
     for number in range(1, 4):
         LibraryFactory(parent=content["villages"][0], title=f"Библиотека {number}")
     tier.refresh()
+    monkeypatch.setattr(service, "WINDOW", 3)
+    return service
 
 
 def test_a_region_or_cooperation_chosen_is_ranked_on_its_own(
-    client, tier, content, kursk, monkeypatch
+    client, tier, content, kursk, monkeypatch, outranked
 ):
-    from search import service
-
-    _outranking_libraries(tier, content)
-    monkeypatch.setattr(service, "WINDOW", 3)
     response = tier.search(client, "библиотека", region=kursk.code)
     assert {FILIAL, "Алексеевская библиотека"} <= set(titles(response))
     assert all(kursk.code in hit.regions for hit in outcome(response).hits)
@@ -512,19 +514,16 @@ def test_a_region_or_cooperation_chosen_is_ranked_on_its_own(
     response = tier.search(client, "библиотека", region=kursk.code, type="librarypage")
     assert set(titles(response)) == {FILIAL, "Алексеевская библиотека"}
 
-    monkeypatch.setattr(service, "WINDOW", 1)
+    monkeypatch.setattr(outranked, "WINDOW", 1)
     response = tier.search(client, "Никольское", year="2023")
     assert titles(response) == ["Краеведческий сборник «Никольские встречи»"]
 
 
 def test_facts_dropped_since_are_derived_before_ranking_within_a_region(
-    client, tier, content, kursk, monkeypatch
+    client, tier, kursk, outranked
 ):
-    from search import service
     from search.models import PageFacts
 
-    _outranking_libraries(tier, content)
-    monkeypatch.setattr(service, "WINDOW", 3)
     tier.search(client, "библиотека")
     PageFacts.objects.all().delete()
     response = tier.search(client, "библиотека", region=kursk.code)
@@ -532,13 +531,11 @@ def test_facts_dropped_since_are_derived_before_ranking_within_a_region(
 
 
 def test_too_many_pages_without_facts_narrow_the_best_hits_only(
-    client, tier, content, kursk, monkeypatch
+    client, tier, kursk, monkeypatch, outranked
 ):
-    from search import facets, service
+    from search import facets
     from search.models import PageFacts
 
-    _outranking_libraries(tier, content)
-    monkeypatch.setattr(service, "WINDOW", 3)
     monkeypatch.setattr(facets, "MISSING_FACTS_LIMIT", 0)
     best = set(titles(tier.search(client, "библиотека")))
     PageFacts.objects.all().delete()
@@ -551,13 +548,9 @@ def test_too_many_pages_without_facts_narrow_the_best_hits_only(
 
 
 def test_an_engine_is_sent_no_more_page_ids_than_it_takes(
-    client, tier, content, kursk, monkeypatch
+    client, tier, kursk, monkeypatch, outranked
 ):
-    from search import service
-
-    _outranking_libraries(tier, content)
-    monkeypatch.setattr(service, "WINDOW", 3)
-    monkeypatch.setattr(service, "ENGINE_IDS", 1)
+    monkeypatch.setattr(outranked, "ENGINE_IDS", 1)
     best = set(titles(tier.search(client, "библиотека")))
     response = tier.search(client, "библиотека", region=kursk.code)
     assert all(kursk.code in hit.regions for hit in outcome(response).hits)

@@ -318,3 +318,35 @@ def test_the_migration_adds_the_title_norm_index(db):
             "USING btree (title_norm DESC, id DESC)",
         )
     ]
+
+
+def test_the_lexicon_is_read_again_only_when_the_index_was_written_to(
+    backend, hub_pages, monkeypatch
+):
+    """Another process's writes show in the server's count of the index's written rows:
+    the lexemes (a scan of the whole index) are read again only when that count changed,
+    or, where the server counts nothing, when they expire."""
+    from django.db import connection
+
+    assert isinstance(postgres_russian.index_writes(connection), int)
+    reads, writes = [], [5]
+
+    def read_lexemes(connection):
+        reads.append(1)
+        return {9: ["библиотек"]}
+
+    monkeypatch.setattr(postgres_russian, "read_lexemes", read_lexemes)
+    monkeypatch.setattr(postgres_russian, "index_writes", lambda connection: writes[0])
+    monkeypatch.setattr(postgres_russian, "LEXICON_CHECK_SECONDS", 0)
+    postgres_russian.forget_lexicon()
+    assert postgres_russian.index_lexemes("default") == {9: ["библиотек"]}
+    postgres_russian.index_lexemes("default")
+    assert len(reads) == 1
+    writes[0] = 6
+    postgres_russian.index_lexemes("default")
+    assert len(reads) == 2
+    writes[0] = None
+    monkeypatch.setattr(postgres_russian, "LEXICON_SECONDS", 0)
+    postgres_russian.index_lexemes("default")
+    postgres_russian.index_lexemes("default")
+    assert len(reads) == 4

@@ -78,8 +78,13 @@ MAX_TERMS = 32
 # ten are then those of ranking every match for 35 of 36 queries (the other one: 1,846 work
 # plans with the same title, told apart by their bodies only).
 CANDIDATE_FACTOR = 3
-# The index's lexemes are read with ts_stat (about a second at 30,000 pages): a process keeps
-# them this long, and forgets them at once when it writes to the index itself.
+# The index's lexemes are read with ts_stat (0.2 to 1 s at 30,000 pages): a process keeps them
+# until the index's table has been written to, which PostgreSQL's counters of written rows
+# tell (pg_stat_user_tables; checked at most every LEXICON_CHECK_SECONDS, and another
+# process's writes reach them within seconds), and forgets them at once when it writes to the
+# index itself. Where the server keeps no counters (track_counts off), it reads them again
+# every LEXICON_SECONDS.
+LEXICON_CHECK_SECONDS = 10
 LEXICON_SECONDS = 300
 
 
@@ -276,28 +281,67 @@ class RussianPostgresSearchAtomicRebuilder(AnalyseAfterRebuild, PostgresSearchAt
 _lexicons = {}
 
 
+class Lexicon(NamedTuple):
+    by_length: dict
+    # The index table's written rows when it was read (None: not counted), and when to
+    # look at the count again or, without a count, read the lexemes again.
+    writes: int | None
+    check_at: float
+    expires: float
+
+
 def index_lexemes(alias):
-    """The distinct lexemes of the title and body vectors of the index, by length, kept
-    LEXICON_SECONDS. Another process's writes are seen when they expire."""
+    """The distinct lexemes of the title and body vectors of the index, by length, read
+    again when the index has been written to since (LEXICON_CHECK_SECONDS)."""
     now = time.monotonic()
     found = _lexicons.get(alias)
-    if found is None or found[0] <= now:
-        connection = connections[alias]
-        table = connection.ops.quote_name(IndexEntry._meta.db_table)
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT word FROM ts_stat(%s) UNION SELECT word FROM ts_stat(%s)",
-                [f"SELECT title FROM {table}", f"SELECT body FROM {table}"],  # noqa: S608
-            )
-            words = [row[0] for row in cursor.fetchall()]
-        by_length = {}
-        for word in words:
-            if not word.isalnum():
-                # Compounds («библиотеки-партнёры») are matched through their parts.
-                continue
-            by_length.setdefault(len(word), []).append(word)
-        found = _lexicons[alias] = (now + LEXICON_SECONDS, by_length)
-    return found[1]
+    if found is not None and now < found.check_at:
+        return found.by_length
+    connection = connections[alias]
+    # Counted before the lexemes are read: a write meanwhile is seen at the next check.
+    writes = index_writes(connection)
+    if found is None:
+        unchanged = False
+    elif writes is not None:
+        unchanged = writes == found.writes
+    else:
+        unchanged = found.writes is None and now < found.expires
+    if not unchanged:
+        found = Lexicon(read_lexemes(connection), writes, now, now + LEXICON_SECONDS)
+    _lexicons[alias] = found._replace(check_at=now + LEXICON_CHECK_SECONDS)
+    return found.by_length
+
+
+def index_writes(connection):
+    """How many rows of the index's table were ever inserted, updated or deleted (the
+    server's cumulative statistics), or None where the server does not count them."""
+    with connection.cursor() as cursor:
+        # The view pg_stat_user_tables reads every table's counters; these, one table's.
+        cursor.execute(
+            "SELECT CASE WHEN current_setting('track_counts')::boolean THEN "
+            "pg_stat_get_tuples_inserted(t) + pg_stat_get_tuples_updated(t) "
+            "+ pg_stat_get_tuples_deleted(t) END FROM (SELECT %s::regclass::oid AS t) AS it",
+            [connection.ops.quote_name(IndexEntry._meta.db_table)],
+        )
+        return cursor.fetchone()[0]
+
+
+def read_lexemes(connection):
+    """{length: lexemes} of the index's title and body vectors."""
+    table = connection.ops.quote_name(IndexEntry._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT word FROM ts_stat(%s) UNION SELECT word FROM ts_stat(%s)",
+            [f"SELECT title FROM {table}", f"SELECT body FROM {table}"],  # noqa: S608
+        )
+        words = [row[0] for row in cursor.fetchall()]
+    by_length = {}
+    for word in words:
+        if not word.isalnum():
+            # Compounds («библиотеки-партнёры») are matched through their parts.
+            continue
+        by_length.setdefault(len(word), []).append(word)
+    return by_length
 
 
 def forget_lexicon():

@@ -135,14 +135,7 @@ def test_an_engine_ranks_and_marks_the_first_page_in_one_request(
         assert not hasattr(engine, "pks_together")
         return
     tier.refresh()
-    sent = []
-    perform = engine.es.transport.perform_request
-
-    def counted(method, url, *args, **kwargs):
-        sent.append(url.rsplit("/", 1)[-1])
-        return perform(method, url, *args, **kwargs)
-
-    monkeypatch.setattr(engine.es.transport, "perform_request", counted)
+    sent = _engine_requests(monkeypatch)
     response = client.get("/search/", {"query": "Никольское"})
     assert {hit.kind for hit in hits(response)} == {"page", "document"}
     named = [hit for hit in hits(response) if "Никольск" in hit.object.title]

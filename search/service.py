@@ -439,8 +439,7 @@ class HubSearch:
         filters = params.filters
         outcome.unfiltered_total = len(hits)
         unfiltered = None
-        # Beyond the best WINDOW hits, any type may have more: each can be chosen.
-        beyond_window = outcome.unfiltered_capped = self.capped
+        outcome.unfiltered_capped = self.capped
         if filters and self.capped and self._narrow(filters):
             # The best WINDOW hits hold only some of those the filters choose: these are
             # ranked on their own, and the chosen facets still count the best of the whole
@@ -463,7 +462,8 @@ class HubSearch:
             outcome.facets.update(
                 facets.count_chosen(hits_of_all, labels, filters, chosen=len(shown))
             )
-        if beyond_window:
+        if outcome.unfiltered_capped:
+            # Beyond the best WINDOW hits, any type may have more: each can be chosen.
             facets.add_uncounted_types(outcome.facets["type"])
         if params.sort == "date":
             shown.sort(key=lambda hit: (hit.date is not None, hit.date), reverse=True)

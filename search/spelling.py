@@ -105,8 +105,8 @@ def vocabulary(locale):
         # breaks, and one pass of the pattern over many texts costs a fraction of one each.
         texts = _texts(locale)
         while batch := list(islice(texts, 5000)):
-            found = words("\n".join(text or "" for text in batch))
-            counter.update(word for word in found if len(word) >= MIN_WORD_LENGTH)
+            batch_words = words("\n".join(text or "" for text in batch))
+            counter.update(word for word in batch_words if len(word) >= MIN_WORD_LENGTH)
         found = (counter, frozenset(stem(word) for word in counter), _name_stems(locale))
         cache.set(key, found, CACHE_SECONDS)
     return found
